@@ -1,0 +1,254 @@
+"""An office's half-yearly self-assessment (seed 000): scores, findings, improvements, sign-offs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Floor
+from django.utils.translation import pgettext_lazy
+
+from servplan.core.roc import Period
+from servplan.offices.models import OFFICE_ROLES, Office
+from servplan.programs.models import SCORE_DIGITS, Rubric, RubricCell
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("assessment status", "草稿")
+    IN_SIGNOFF = "in_signoff", pgettext_lazy("assessment status", "核章中")
+    SUBMITTED = "submitted", pgettext_lazy("assessment status", "已送業務處")
+    REVIEWED = "reviewed", pgettext_lazy("assessment status", "已複評")
+
+
+LOCKED_STATUSES = (Status.SUBMITTED, Status.REVIEWED)
+
+
+def _half_points(field: str) -> Q:
+    """Null, or a non-negative whole/half point: score × 2 has no fraction."""
+    return Q(**{f"{field}__isnull": True}) | Q(
+        **{f"{field}__gte": 0, field: Floor(F(field) * 2) / 2}
+    )
+
+
+class Assessment(models.Model):
+    """自行考核: one office, one rubric, one period (months of a ROC year)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="assessments")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments")
+    roc_year = models.PositiveSmallIntegerField(pgettext_lazy("assessment", "年度"))
+    start_month = models.PositiveSmallIntegerField(pgettext_lazy("assessment", "起月"))
+    end_month = models.PositiveSmallIntegerField(pgettext_lazy("assessment", "迄月"))
+    assessed_on = models.DateField(pgettext_lazy("assessment", "考核日期"), null=True, blank=True)
+    status = models.CharField(
+        pgettext_lazy("assessment", "狀態"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-roc_year", "-start_month", "office__position"]
+        verbose_name = pgettext_lazy("model", "自行考核")
+        verbose_name_plural = pgettext_lazy("model", "自行考核")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "roc_year", "start_month", "end_month"],
+                name="assessment_one_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month__gte=1, start_month__lte=F("end_month"), end_month__lte=12),
+                name="assessment_months_in_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office.name} {self.period}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.roc_year, self.start_month, self.end_month)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in LOCKED_STATUSES
+
+
+class CellScore(models.Model):
+    """The office's 自評 score and narrative for one rubric cell, plus HQ's 複評.
+
+    `max_score` repeats the rubric cell's maximum (rubrics in use are frozen) so that the
+    database itself refuses a score above it. `version` grows with every save, for
+    refusing stale edits.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="cells")
+    cell = models.ForeignKey(RubricCell, on_delete=models.PROTECT, related_name="+")
+    max_score = models.DecimalField(pgettext_lazy("assessment", "配分"), **SCORE_DIGITS)
+    score = models.DecimalField(
+        pgettext_lazy("assessment", "自評"), null=True, blank=True, **SCORE_DIGITS
+    )
+    narrative = models.TextField(pgettext_lazy("assessment", "執行情形"), blank=True)
+    review_score = models.DecimalField(
+        pgettext_lazy("assessment", "複評"), null=True, blank=True, **SCORE_DIGITS
+    )
+    review_comment = models.TextField(pgettext_lazy("assessment", "複評意見"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["cell__dimension__position", "cell__item__position"]
+        verbose_name = pgettext_lazy("model", "評分格")
+        verbose_name_plural = pgettext_lazy("model", "評分格")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "cell"], name="cellscore_one_per_cell"),
+            models.CheckConstraint(
+                condition=_half_points("score"), name="cellscore_score_half_points"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=F("max_score")),
+                name="cellscore_score_le_max",
+            ),
+            models.CheckConstraint(
+                condition=_half_points("review_score"), name="cellscore_review_half_points"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_score__isnull=True) | Q(review_score__lte=F("max_score")),
+                name="cellscore_review_le_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.cell}"
+
+
+class ImprovementStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("improvement status", "待辦理")
+    IN_PROGRESS = "in_progress", pgettext_lazy("improvement status", "辦理中")
+    DONE = "done", pgettext_lazy("improvement status", "已完成")
+
+
+class Improvement(models.Model):
+    """A recommendation (建議改善事項) followed up quarter by quarter until done.
+
+    The results summary and the follow-up table both read it, so they cannot disagree;
+    an open improvement carries over to the office's next period.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="improvements")
+    opened_in = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="opened_improvements"
+    )
+    recommendation = models.TextField(pgettext_lazy("improvement", "建議改善事項"))
+    status = models.CharField(
+        pgettext_lazy("improvement", "狀態"),
+        max_length=20,
+        choices=ImprovementStatus.choices,
+        default=ImprovementStatus.OPEN,
+    )
+    remarks = models.TextField(pgettext_lazy("improvement", "備註"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "建議改善事項")
+        verbose_name_plural = pgettext_lazy("model", "建議改善事項")
+
+    def __str__(self) -> str:
+        return self.recommendation[:40]
+
+
+class FollowUp(models.Model):
+    """One quarter's 改善辦理情形 of an improvement; `recommendation` is set when it was reworded."""
+
+    improvement = models.ForeignKey(
+        Improvement, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    roc_year = models.PositiveSmallIntegerField(pgettext_lazy("follow-up", "年度"))
+    quarter = models.PositiveSmallIntegerField(pgettext_lazy("follow-up", "季"))
+    recorded_on = models.DateField(pgettext_lazy("follow-up", "填報日期"), null=True, blank=True)
+    progress = models.TextField(pgettext_lazy("follow-up", "改善辦理情形"))
+    recommendation = models.TextField(pgettext_lazy("follow-up", "修正後建議改善事項"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["roc_year", "quarter", "created_at", "id"]
+        verbose_name = pgettext_lazy("model", "逐季追蹤")
+        verbose_name_plural = pgettext_lazy("model", "逐季追蹤")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="followup_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roc_year} 年第 {self.quarter} 季"
+
+
+class Finding(models.Model):
+    """One row of the results summary: 優點、缺點、建議改善事項、改善事項辦理情形、備註 for one cell."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    cell = models.ForeignKey(RubricCell, on_delete=models.PROTECT, related_name="+")
+    strengths = models.TextField(pgettext_lazy("finding", "優點"), blank=True)
+    weaknesses = models.TextField(pgettext_lazy("finding", "缺點"), blank=True)
+    improvement = models.ForeignKey(
+        Improvement, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+    )
+    remarks = models.TextField(pgettext_lazy("finding", "備註"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["cell__dimension__position", "cell__item__position"]
+        verbose_name = pgettext_lazy("model", "考核發現")
+        verbose_name_plural = pgettext_lazy("model", "考核發現")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "cell"], name="finding_one_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.cell}"
+
+    @property
+    def recommendation(self) -> str:
+        return self.improvement.recommendation if self.improvement else ""
+
+    @property
+    def progress(self) -> str:
+        """The newest 改善事項辦理情形 of the improvement ("" when none); reads prefetched follow-ups."""
+        if self.improvement is None:
+            return ""
+        follow_ups = list(self.improvement.follow_ups.all())
+        return follow_ups[-1].progress if follow_ups else ""
+
+
+class Decision(models.TextChoices):
+    SUBMIT = "submit", pgettext_lazy("decision", "送出")
+    APPROVE = "approve", pgettext_lazy("decision", "核可")
+    RETURN = "return", pgettext_lazy("decision", "退回")
+
+
+class SignOff(models.Model):
+    """One signature in the approval chain: who, in which role, what they decided, when."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="signoffs")
+    position = models.PositiveSmallIntegerField(pgettext_lazy("signoff", "順序"))
+    role = models.CharField(
+        pgettext_lazy("membership", "角色"),
+        max_length=20,
+        choices=[(r.value, r.label) for r in OFFICE_ROLES],
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(
+        pgettext_lazy("signoff", "決定"), max_length=10, choices=Decision.choices
+    )
+    comment = models.TextField(pgettext_lazy("signoff", "意見"), blank=True)
+    at = models.DateTimeField(pgettext_lazy("signoff", "時間"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = pgettext_lazy("model", "核章紀錄")
+        verbose_name_plural = pgettext_lazy("model", "核章紀錄")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.get_role_display()} {self.get_decision_display()}"

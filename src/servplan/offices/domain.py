@@ -1,0 +1,79 @@
+"""Changes to offices and people."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from servplan.core.errors import DomainError
+from servplan.offices.models import OFFICE_ROLES, Department, Membership, Office, Role
+
+
+@transaction.atomic
+def sync_offices(*, data: dict) -> int:
+    """Add or update the departments and offices of `data` (the shape of data/offices.yaml).
+
+    Side effects: creates/updates Department and Office rows and links every office to every
+    department except 「各部門」. Never deletes. Returns the number of offices created.
+    """
+    departments = []
+    for position, name in enumerate(data.get("departments", []), start=1):
+        department, _ = Department.objects.update_or_create(
+            name=name, defaults={"position": position}
+        )
+        departments.append(department)
+    real_departments = [d for d in departments if d.name != "各部門"]
+    created = 0
+    for position, row in enumerate(data.get("offices", []), start=1):
+        office, was_created = Office.objects.update_or_create(
+            code=row["code"],
+            defaults={"name": row["name"], "region": row.get("region", ""), "position": position},
+        )
+        if was_created:
+            office.departments.set(real_departments)
+            created += 1
+    return created
+
+
+def find_office(name: str) -> Office:
+    """The office called `name` (full name, short name or code)."""
+    office = (
+        Office.objects.filter(name=name).first()
+        or Office.objects.filter(name=f"{name}區營業處").first()
+        or Office.objects.filter(code=name).first()
+    )
+    if office is None:
+        raise DomainError(f"找不到區營業處「{name}」", where="office")
+    return office
+
+
+@transaction.atomic
+def add_user(
+    *, username: str, role: Role | str, office: Office | None = None, password: str | None = None
+) -> AbstractBaseUser:
+    """Create a user with one role (office roles need an office; HQ roles must have none).
+
+    Side effects: creates a User (staff if admin) and its Membership. Without a password the
+    user cannot log in with one (tokens only).
+    """
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        choices = "、".join(r.value for r in Role)
+        raise DomainError(f"角色「{role}」不存在（可用：{choices}）", where="role") from exc
+    if role in OFFICE_ROLES and office is None:
+        raise DomainError(f"角色「{role.label}」須指定區營業處", where="office")
+    if role not in OFFICE_ROLES and office is not None:
+        raise DomainError(f"角色「{role.label}」不屬於區營業處，請勿指定區營業處", where="office")
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise DomainError(f"使用者「{username}」已存在", where="username")
+    user = User(username=username, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    Membership.objects.create(user=user, office=office, role=role)
+    return user

@@ -1,0 +1,138 @@
+"""District offices (區營業處), their departments, the people working in them and their sign-off chains."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import pgettext_lazy
+
+
+class Department(models.Model):
+    """A kind of department (業務組、人資組 …) that a practice names as responsible."""
+
+    name = models.CharField(pgettext_lazy("department", "名稱"), max_length=50, unique=True)
+    position = models.PositiveIntegerField(pgettext_lazy("ordering", "順序"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = pgettext_lazy("model", "部門")
+        verbose_name_plural = pgettext_lazy("model", "部門")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(models.Model):
+    """A district office (區營業處)."""
+
+    name = models.CharField(pgettext_lazy("office", "名稱"), max_length=50, unique=True)
+    code = models.SlugField(pgettext_lazy("office", "代碼"), max_length=30, unique=True)
+    region = models.CharField(pgettext_lazy("office", "地區"), max_length=20, blank=True)
+    position = models.PositiveIntegerField(pgettext_lazy("ordering", "順序"), default=0)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="offices", verbose_name=pgettext_lazy("office", "部門")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = pgettext_lazy("model", "區營業處")
+        verbose_name_plural = pgettext_lazy("model", "區營業處")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        """「台東區營業處」 → 「台東」, as the forms' titles write it."""
+        return self.name.removesuffix("區營業處")
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", pgettext_lazy("role", "經辦")
+    SECTION_CHIEF = "section_chief", pgettext_lazy("role", "課長")
+    MANAGER = "manager", pgettext_lazy("role", "經理")
+    DEPUTY_DIRECTOR = "deputy_director", pgettext_lazy("role", "副處長")
+    DIRECTOR = "director", pgettext_lazy("role", "處長")
+    HQ_REVIEWER = "hq_reviewer", pgettext_lazy("role", "總處業務處")
+    ADMIN = "admin", pgettext_lazy("role", "系統管理者")
+
+
+OFFICE_ROLES = (Role.CLERK, Role.SECTION_CHIEF, Role.MANAGER, Role.DEPUTY_DIRECTOR, Role.DIRECTOR)
+DEFAULT_CHAIN = OFFICE_ROLES
+
+
+class Membership(models.Model):
+    """A person's one role: in one office for office staff, none for HQ reviewers and admins."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    office = models.ForeignKey(
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=pgettext_lazy("model", "區營業處"),
+    )
+    role = models.CharField(
+        pgettext_lazy("membership", "角色"), max_length=20, choices=Role.choices
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "人員角色")
+        verbose_name_plural = pgettext_lazy("model", "人員角色")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in OFFICE_ROLES], office__isnull=False)
+                    | Q(role__in=[Role.HQ_REVIEWER.value, Role.ADMIN.value], office__isnull=True)
+                ),
+                name="membership_office_matches_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}{'，' + self.office.name if self.office else ''})"
+
+    @property
+    def is_hq(self) -> bool:
+        return self.role in (Role.HQ_REVIEWER, Role.ADMIN)
+
+
+class Form(models.TextChoices):
+    """What a sign-off chain belongs to: the approval workflow, or a printed form's signature blocks."""
+
+    APPROVAL = "approval", pgettext_lazy("form", "核章流程")
+    SCORE_SHEET = "score-sheet", pgettext_lazy("form", "考核項目及評分表")
+    SUMMARY = "summary", pgettext_lazy("form", "自行考核結果彙整表")
+    FOLLOW_UP = "follow-up", pgettext_lazy("form", "建議改善事項辦理情形表")
+    PLAN = "plan", pgettext_lazy("form", "執行計畫")
+
+
+class ChainStep(models.Model):
+    """One step of an office's chain for one form; an office without steps uses DEFAULT_CHAIN."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="chain_steps")
+    form = models.CharField(pgettext_lazy("chain", "表單"), max_length=20, choices=Form.choices)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "順序"))
+    role = models.CharField(
+        pgettext_lazy("membership", "角色"),
+        max_length=20,
+        choices=[(r.value, r.label) for r in OFFICE_ROLES],
+    )
+
+    class Meta:
+        ordering = ["office", "form", "position"]
+        verbose_name = pgettext_lazy("model", "核章順序")
+        verbose_name_plural = pgettext_lazy("model", "核章順序")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "form", "position"], name="chainstep_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["office", "form", "role"], name="chainstep_unique_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.get_form_display()} {self.position}. {self.get_role_display()}"

@@ -1,0 +1,55 @@
+"""An office's plan: its adaptation of HQ's program for one year (seed 001)."""
+
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+from servplan.offices.models import Office
+from servplan.programs.models import Outline, Program
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("plan status", "草稿")
+    APPROVED = "approved", pgettext_lazy("plan status", "陳准實施")
+    PUBLISHED = "published", pgettext_lazy("plan status", "已公開")
+
+
+class OfficePlan(models.Model):
+    """壹 計畫依據 · 貳 計畫目標 · 參 實施對象 · 肆 the strategy table · 伍 實施步驟 · 陸 附則."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="plans")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="plans")
+    outline = models.OneToOneField(Outline, on_delete=models.PROTECT, related_name="plan")
+    title = models.CharField(pgettext_lazy("plan", "名稱"), max_length=200)
+    status = models.CharField(
+        pgettext_lazy("plan", "狀態"),
+        max_length=20,
+        choices=PlanStatus.choices,
+        default=PlanStatus.DRAFT,
+    )
+    approved_on = models.DateField(pgettext_lazy("plan", "陳准實施日期"), null=True, blank=True)
+    basis = models.TextField(pgettext_lazy("plan", "計畫依據"), blank=True)
+    goals = models.TextField(pgettext_lazy("plan", "計畫目標"), blank=True)
+    targets = models.TextField(pgettext_lazy("plan", "實施對象"), blank=True)
+    steps = models.TextField(pgettext_lazy("plan", "實施步驟"), blank=True, help_text="一行一步驟")
+    supplementary = models.TextField(pgettext_lazy("plan", "附則"), blank=True)
+
+    class Meta:
+        ordering = ["-program__roc_year", "office__position"]
+        verbose_name = pgettext_lazy("model", "區營業處執行計畫")
+        verbose_name_plural = pgettext_lazy("model", "區營業處執行計畫")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "program"], name="plan_one_per_office_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def roc_year(self) -> int:
+        return self.program.roc_year
+
+    @property
+    def step_list(self) -> list[str]:
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]

@@ -1,0 +1,286 @@
+"""Changes to programs (their strategy trees) and rubrics."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from servplan.core.errors import DomainError
+from servplan.core.scores import format_score
+from servplan.offices.models import Department, Office
+from servplan.programs.models import (
+    Facet,
+    Measure,
+    Outline,
+    Practice,
+    PracticeDepartment,
+    Program,
+    Rubric,
+    RubricCell,
+    RubricDimension,
+    RubricItem,
+    Strategy,
+)
+
+
+class RubricError(DomainError):
+    pass
+
+
+@dataclass
+class CellSpec:
+    item: str
+    max: Decimal
+    scoring_focus: str = ""
+
+
+@dataclass
+class DimensionSpec:
+    name: str
+    max: Decimal
+    cells: list[CellSpec]
+    scoring_focus: str = ""
+
+
+@dataclass
+class RubricSpec:
+    """A rubric as data: what a file, a form or an import says it is."""
+
+    roc_year: int
+    title: str
+    total_max: Decimal
+    items: list[str]
+    dimensions: list[DimensionSpec] = field(default_factory=list)
+
+    @classmethod
+    def from_data(cls, data: dict) -> RubricSpec:
+        return cls(
+            roc_year=int(data["roc_year"]),
+            title=data["title"],
+            total_max=Decimal(str(data["total_max"])),
+            items=list(data["items"]),
+            dimensions=[
+                DimensionSpec(
+                    name=d["name"],
+                    max=Decimal(str(d["max"])),
+                    scoring_focus=d.get("scoring_focus", "") or "",
+                    cells=[
+                        CellSpec(
+                            c["item"], Decimal(str(c["max"])), c.get("scoring_focus", "") or ""
+                        )
+                        for c in d["cells"]
+                    ],
+                )
+                for d in data["dimensions"]
+            ],
+        )
+
+
+def validate_rubric(spec: RubricSpec) -> None:
+    """Refuse a rubric whose cells don't add up to their dimension, or dimensions to the total."""
+    if not spec.dimensions:
+        raise RubricError("評分表至少須有一個執行構面", where="dimensions")
+    if len(set(spec.items)) != len(spec.items):
+        raise RubricError("評核項目名稱重複", where="items")
+    names = [d.name for d in spec.dimensions]
+    if len(set(names)) != len(names):
+        raise RubricError("執行構面名稱重複", where="dimensions")
+    for dimension in spec.dimensions:
+        for cell in dimension.cells:
+            if cell.item not in spec.items:
+                raise RubricError(
+                    f"{dimension.name}：評核項目「{cell.item}」不在評分表的項目中",
+                    where=dimension.name,
+                )
+            if cell.max <= 0:
+                raise RubricError(
+                    f"{dimension.name}／{cell.item}：配分須大於 0", where=dimension.name
+                )
+        cell_sum = sum((c.max for c in dimension.cells), Decimal(0))
+        if cell_sum != dimension.max:
+            raise RubricError(
+                f"{dimension.name}：各評核項目配分合計 {format_score(cell_sum)} 分，"
+                f"與構面配分 {format_score(dimension.max)} 分不符",
+                where=dimension.name,
+            )
+    total = sum((d.max for d in spec.dimensions), Decimal(0))
+    if total != spec.total_max:
+        raise RubricError(
+            f"各執行構面配分合計 {format_score(total)} 分，與總分 {format_score(spec.total_max)} 分不符",
+            where="total",
+        )
+
+
+@transaction.atomic
+def create_rubric(
+    *,
+    spec: RubricSpec,
+    office: Office | None = None,
+    version: int = 1,
+    supersedes: Rubric | None = None,
+) -> Rubric:
+    """Store a validated rubric. Side effects: creates the rubric with its dimensions, items and cells."""
+    validate_rubric(spec)
+    rubric = Rubric.objects.create(
+        roc_year=spec.roc_year,
+        title=spec.title,
+        total_max=spec.total_max,
+        office=office,
+        version=version,
+        supersedes=supersedes,
+    )
+    items = {
+        name: RubricItem.objects.create(rubric=rubric, position=position, name=name)
+        for position, name in enumerate(spec.items, start=1)
+    }
+    for position, d in enumerate(spec.dimensions, start=1):
+        dimension = RubricDimension.objects.create(
+            rubric=rubric,
+            position=position,
+            name=d.name,
+            max_score=d.max,
+            scoring_focus=d.scoring_focus,
+        )
+        RubricCell.objects.bulk_create(
+            RubricCell(
+                dimension=dimension,
+                item=items[c.item],
+                max_score=c.max,
+                scoring_focus=c.scoring_focus,
+            )
+            for c in d.cells
+        )
+    return rubric
+
+
+def rubric_spec(rubric: Rubric) -> RubricSpec:
+    """The spec a stored rubric was made from (to revise it)."""
+    cells = defaultdict(list)
+    for cell in RubricCell.objects.filter(dimension__rubric=rubric).select_related("item"):
+        cells[cell.dimension_id].append(
+            CellSpec(cell.item.name, cell.max_score, cell.scoring_focus)
+        )
+    return RubricSpec(
+        roc_year=rubric.roc_year,
+        title=rubric.title,
+        total_max=rubric.total_max,
+        items=[i.name for i in rubric.items.all()],
+        dimensions=[
+            DimensionSpec(d.name, d.max_score, cells[d.id], d.scoring_focus)
+            for d in rubric.dimensions.all()
+        ],
+    )
+
+
+@transaction.atomic
+def revise_rubric(*, rubric: Rubric, spec: RubricSpec) -> Rubric:
+    """Change a rubric. One in use by an assessment is frozen: the change makes a new version
+    and the assessments keep the old one.
+
+    Side effects: either replaces the rubric's dimensions/items/cells in place (unused rubric)
+    or creates a new Rubric with version + 1 that supersedes it. Returns the rubric to use.
+    """
+    validate_rubric(spec)
+    if rubric.is_frozen:
+        latest = (
+            Rubric.objects.filter(roc_year=spec.roc_year, title=spec.title)
+            .order_by("-version")
+            .first()
+        )
+        next_version = (latest.version if latest else rubric.version) + 1
+        return create_rubric(
+            spec=spec, office=rubric.office, version=next_version, supersedes=rubric
+        )
+    RubricCell.objects.filter(dimension__rubric=rubric).delete()
+    rubric.dimensions.all().delete()
+    rubric.items.all().delete()
+    version, office, supersedes = rubric.version, rubric.office, rubric.supersedes
+    rubric.delete()
+    return create_rubric(spec=spec, office=office, version=version, supersedes=supersedes)
+
+
+@transaction.atomic
+def load_rubric(*, data: dict) -> tuple[Rubric, bool]:
+    """The rubric of a data file: found by year, title and version, created when missing."""
+    spec = RubricSpec.from_data(data)
+    version = int(data.get("version", 1))
+    existing = Rubric.objects.filter(
+        roc_year=spec.roc_year, title=spec.title, version=version
+    ).first()
+    if existing:
+        return existing, False
+    return create_rubric(spec=spec, version=version), True
+
+
+def _departments(names: list[str]) -> list[Department]:
+    found = {d.name: d for d in Department.objects.filter(name__in=names)}
+    missing = [n for n in names if n not in found]
+    if missing:
+        found.update(
+            {d.name: d for d in Department.objects.bulk_create(Department(name=n) for n in missing)}
+        )
+    return [found[n] for n in names]
+
+
+@transaction.atomic
+def build_outline(*, facets: list[dict]) -> Outline:
+    """Store a strategy tree given as data (facets → strategies → measures → practices).
+
+    Departments and period may be given per measure (as the forms print them) or per practice.
+    Side effects: creates the Outline and its nodes; creates unknown departments.
+    """
+    outline = Outline.objects.create()
+    for f_pos, f in enumerate(facets, start=1):
+        facet = Facet.objects.create(outline=outline, position=f_pos, name=f["name"])
+        for s_pos, s in enumerate(f.get("strategies", []), start=1):
+            strategy = Strategy.objects.create(facet=facet, position=s_pos, name=s["name"])
+            for m_pos, m in enumerate(s.get("measures", []), start=1):
+                measure = Measure.objects.create(
+                    strategy=strategy, position=m_pos, name=m.get("name") or ""
+                )
+                for p_pos, p in enumerate(m.get("practices", []), start=1):
+                    practice = Practice.objects.create(
+                        measure=measure,
+                        position=p_pos,
+                        number=p.get("number"),
+                        text=p["text"].strip(),
+                        period=p.get("period", m.get("period", "")) or "",
+                    )
+                    names = p.get("departments", m.get("departments", []))
+                    PracticeDepartment.objects.bulk_create(
+                        PracticeDepartment(practice=practice, department=d, position=i)
+                        for i, d in enumerate(_departments(names), start=1)
+                    )
+    return outline
+
+
+def outline_data(outline: Outline) -> list[dict]:
+    """A stored tree as data, in the shape build_outline takes (and the JSON shape prints)."""
+    from servplan.programs.serializers import outline_to_list
+
+    return outline_to_list(outline)
+
+
+@transaction.atomic
+def copy_outline(*, outline: Outline) -> Outline:
+    """A new, independent copy of a tree (an office adapts HQ's program in its own copy)."""
+    return build_outline(facets=outline_data(outline))
+
+
+@transaction.atomic
+def load_program(*, data: dict) -> tuple[Program, bool]:
+    """The program of a data file, found by ROC year, created with its tree when missing."""
+    existing = Program.objects.filter(roc_year=data["roc_year"]).first()
+    if existing:
+        return existing, False
+    program = Program.objects.create(
+        roc_year=data["roc_year"],
+        title=data["title"],
+        issued_on=data.get("issued_on"),
+        letter_number=data.get("letter_number", ""),
+        outline=build_outline(facets=data.get("facets", [])),
+    )
+    return program, True

@@ -1,0 +1,238 @@
+"""HQ's yearly programs with their strategy tree, and the scoring rubrics.
+
+A program's tree (面向 → 執行策略 → 具體作法) hangs off an `Outline`, so that an office's plan
+can own an adapted copy of the same tree without a second set of tables.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import pgettext_lazy
+
+from servplan.offices.models import Department, Office
+
+SCORE_DIGITS = {"max_digits": 7, "decimal_places": 1}
+
+
+class Outline(models.Model):
+    """The root of one 執行策略及具體作法 table (a program's or a plan's)."""
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "策略架構")
+        verbose_name_plural = pgettext_lazy("model", "策略架構")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class Program(models.Model):
+    """HQ's 「○○年度提升服務效能執行計畫」, issued by letter."""
+
+    roc_year = models.PositiveSmallIntegerField(pgettext_lazy("program", "年度"), unique=True)
+    title = models.CharField(pgettext_lazy("program", "名稱"), max_length=200)
+    issued_on = models.DateField(pgettext_lazy("program", "函頒日期"), null=True, blank=True)
+    letter_number = models.CharField(pgettext_lazy("program", "函號"), max_length=100, blank=True)
+    outline = models.OneToOneField(Outline, on_delete=models.PROTECT, related_name="program")
+
+    class Meta:
+        ordering = ["-roc_year"]
+        verbose_name = pgettext_lazy("model", "總處執行計畫")
+        verbose_name_plural = pgettext_lazy("model", "總處執行計畫")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Facet(models.Model):
+    """面向: 一、基礎服務 …"""
+
+    outline = models.ForeignKey(Outline, on_delete=models.CASCADE, related_name="facets")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(pgettext_lazy("tree", "面向"), max_length=100)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["outline", "position"], name="facet_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Strategy(models.Model):
+    """執行策略: (一) 服務一致及正確性 …"""
+
+    facet = models.ForeignKey(Facet, on_delete=models.CASCADE, related_name="strategies")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(pgettext_lazy("tree", "執行策略"), max_length=100)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "position"], name="strategy_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(models.Model):
+    """A numbered sub-strategy (1.訂定申辦業務標準作業流程); the name is blank where the form has none."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="measures")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(pgettext_lazy("tree", "子策略"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "position"], name="measure_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practice(models.Model):
+    """具體作法 (1), (2) … with its 承辦部門 and 執行期間; 甲乙丙 stay inside the text."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="practices")
+    position = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField(pgettext_lazy("tree", "編號"), null=True, blank=True)
+    text = models.TextField(pgettext_lazy("tree", "具體作法"))
+    departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        through="PracticeDepartment",
+        related_name="practices",
+        verbose_name=pgettext_lazy("tree", "承辦部門"),
+    )
+    period = models.CharField(pgettext_lazy("tree", "執行期間"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "position"], name="practice_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"({self.number}) {self.text[:30]}" if self.number else self.text[:30]
+
+
+class PracticeDepartment(models.Model):
+    """A responsible department of a practice, in the order the form lists them."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="department_links"
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "department"], name="practice_department_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.department.name
+
+
+class Rubric(models.Model):
+    """考核項目及評分表: dimensions × items with a maximum per cell.
+
+    Frozen once an assessment uses it: a change makes a new version (domain.rubrics.revise_rubric).
+    """
+
+    roc_year = models.PositiveSmallIntegerField(pgettext_lazy("rubric", "年度"))
+    title = models.CharField(pgettext_lazy("rubric", "名稱"), max_length=200)
+    version = models.PositiveSmallIntegerField(pgettext_lazy("rubric", "版本"), default=1)
+    office = models.ForeignKey(
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rubrics",
+        help_text=pgettext_lazy("rubric", "空白表示全公司通用"),
+    )
+    total_max = models.DecimalField(pgettext_lazy("rubric", "總分"), **SCORE_DIGITS)
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-roc_year", "title", "-version"]
+        verbose_name = pgettext_lazy("model", "評分表")
+        verbose_name_plural = pgettext_lazy("model", "評分表")
+        constraints = [
+            models.UniqueConstraint(fields=["roc_year", "title", "version"], name="rubric_version"),
+            models.CheckConstraint(condition=Q(total_max__gt=0), name="rubric_total_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第 {self.version} 版）" if self.version > 1 else self.title
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.assessments.exists()
+
+
+class RubricDimension(models.Model):
+    """執行構面: 創新性 (300 分) …"""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="dimensions")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(pgettext_lazy("rubric", "執行構面"), max_length=100)
+    max_score = models.DecimalField(pgettext_lazy("rubric", "配分"), **SCORE_DIGITS)
+    scoring_focus = models.TextField(pgettext_lazy("rubric", "評分重點"), blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "position"], name="dimension_position"),
+            models.UniqueConstraint(fields=["rubric", "name"], name="dimension_name"),
+            models.CheckConstraint(condition=Q(max_score__gt=0), name="dimension_max_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RubricItem(models.Model):
+    """評核項目: 一、提供在地化及客製化關懷服務 …"""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(pgettext_lazy("rubric", "評核項目"), max_length=100)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "position"], name="item_position"),
+            models.UniqueConstraint(fields=["rubric", "name"], name="item_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RubricCell(models.Model):
+    """One dimension × item: its maximum and scoring focus."""
+
+    dimension = models.ForeignKey(RubricDimension, on_delete=models.CASCADE, related_name="cells")
+    item = models.ForeignKey(RubricItem, on_delete=models.CASCADE, related_name="cells")
+    max_score = models.DecimalField(pgettext_lazy("rubric", "配分"), **SCORE_DIGITS)
+    scoring_focus = models.TextField(pgettext_lazy("rubric", "評分重點"), blank=True)
+
+    class Meta:
+        ordering = ["dimension__position", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "item"], name="cell_dimension_item"),
+            models.CheckConstraint(condition=Q(max_score__gt=0), name="cell_max_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.name}／{self.item.name}"
