@@ -1,0 +1,31 @@
+"""Who may see what: office staff their own office, HQ the submitted work, admins everything."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from servplan.offices.models import Membership, Role
+
+
+def membership(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def is_admin(user) -> bool:
+    m = membership(user)
+    return bool(user.is_authenticated and (user.is_superuser or (m and m.role == Role.ADMIN)))
+
+
+def is_hq(user) -> bool:
+    m = membership(user)
+    return is_admin(user) or bool(m and m.role == Role.HQ_REVIEWER)
+
+
+def office_id(user) -> int | None:
+    m = membership(user)
+    return m.office_id if m else None

@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.shortcuts import render
+
+from servplan.offices.models import Department, Office
+
+
+@login_required
+def office_list(request):
+    offices = Office.objects.annotate(member_count=Count("members")).prefetch_related(
+        Prefetch("departments", queryset=Department.objects.order_by("position"))
+    )
+    return render(request, "offices/office_list.html", {"offices": offices})
