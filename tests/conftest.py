@@ -1,0 +1,61 @@
+import os
+
+import pytest
+from django.conf import settings
+
+
+def pytest_sessionstart(session):
+    """With CI set, the PostgreSQL run is required: fail (never skip) when it can't connect."""
+    if not os.environ.get("CI") or "DATABASE_URL" not in os.environ:
+        return
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=5,
+        ).close()
+    except psycopg.OperationalError as exc:
+        pytest.exit(
+            f"CI is set but PostgreSQL is unreachable at {db['HOST']}:{db['PORT']}: {exc}",
+            returncode=3,
+        )
+
+
+@pytest.fixture
+def shipped(db):
+    """Offices, the 112 program and the 114 rubric, as `servplan init` loads them."""
+    from servplan.core.setup import load_shipped_data
+
+    return load_shipped_data(sample=False)
+
+
+@pytest.fixture
+def sample(db):
+    """The shipped data plus the two seed records."""
+    from servplan.core.setup import load_shipped_data
+
+    return load_shipped_data(sample=True)
+
+
+@pytest.fixture
+def taitung(sample):
+    from servplan.assessments.models import Assessment
+
+    return Assessment.objects.get(
+        office__name="台東區營業處", roc_year=114, start_month=1, end_month=6
+    )
+
+
+@pytest.fixture
+def make():
+    from tests import factories
+
+    return factories

@@ -1,0 +1,62 @@
+"""Small factories: just enough rows for a test, with names that say what they are."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from servplan.assessments.domain import create_assessment
+from servplan.assessments.models import Assessment
+from servplan.core.roc import Period
+from servplan.offices.domain import add_user
+from servplan.offices.models import Office, Role
+from servplan.programs.domain import CellSpec, DimensionSpec, RubricSpec, create_rubric
+from servplan.programs.models import Rubric
+
+_seq = itertools.count(1)
+PASSWORD = "test-password"
+
+
+def office(name: str | None = None) -> Office:
+    n = next(_seq)
+    return Office.objects.create(
+        name=name or f"測試{n}區營業處", code=f"test-{n}", position=100 + n
+    )
+
+
+def user(
+    *, role: Role | str = Role.CLERK, office: Office | None = None, username: str | None = None
+):
+    return add_user(
+        username=username or f"user{next(_seq)}", role=role, office=office, password=PASSWORD
+    )
+
+
+def rubric(
+    *, dimensions: int = 2, items: int = 2, cell_max: int = 10, roc_year: int = 114
+) -> Rubric:
+    """A rubric of `dimensions` × `items` cells of `cell_max` points each."""
+    item_names = [f"項目{i}" for i in range(1, items + 1)]
+    spec = RubricSpec(
+        roc_year=roc_year,
+        title=f"測試評分表{next(_seq)}",
+        total_max=Decimal(dimensions * items * cell_max),
+        items=item_names,
+        dimensions=[
+            DimensionSpec(
+                name=f"構面{d}",
+                max=Decimal(items * cell_max),
+                cells=[CellSpec(name, Decimal(cell_max)) for name in item_names],
+            )
+            for d in range(1, dimensions + 1)
+        ],
+    )
+    return create_rubric(spec=spec)
+
+
+def assessment(
+    *, office: Office | None = None, rubric_: Rubric | None = None, period=(114, 1, 6)
+) -> Assessment:
+    return create_assessment(
+        office=office or globals()["office"](), rubric=rubric_ or rubric(), period=Period(*period)
+    )

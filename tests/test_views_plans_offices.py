@@ -1,0 +1,74 @@
+import pytest
+from django.urls import reverse
+
+from servplan.offices.models import Office, Role
+from servplan.plans.models import OfficePlan, PlanStatus
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def miaoli_plan(sample):
+    return OfficePlan.objects.get(office__name="苗栗區營業處")
+
+
+def test_own_office_sees_the_plan_tree(miaoli_plan, make, login):
+    response = login(make.user(office=miaoli_plan.office)).get(
+        reverse("plan-detail", args=[miaoli_plan.pk])
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "112 年 3 月 21 日陳准實施" in text
+    assert "一、基礎服務" in text and "五、開放創新" in text
+    assert "（三）服務成長及優化" in text
+    assert "電業字第1120005173號" in text
+    assert "每年 1次" in text
+
+
+def test_same_office_other_role_sees_the_plan(miaoli_plan, make, login):
+    user = make.user(office=miaoli_plan.office, role=Role.DEPUTY_DIRECTOR)
+    assert login(user).get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 200
+
+
+def test_other_office_gets_404(miaoli_plan, make, login):
+    outsider = make.user(office=Office.objects.get(name="台東區營業處"))
+    assert login(outsider).get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 404
+
+
+def test_hq_sees_approved_plans_not_drafts(miaoli_plan, make, login):
+    client = login(make.user(role=Role.HQ_REVIEWER))
+    assert client.get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 200
+    miaoli_plan.status = PlanStatus.DRAFT
+    miaoli_plan.save()
+    assert client.get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 404
+
+
+def test_plan_page_queries_are_fixed(miaoli_plan, make, login, django_assert_num_queries):
+    client = login(make.user(office=miaoli_plan.office))
+    with django_assert_num_queries(10):
+        client.get(reverse("plan-detail", args=[miaoli_plan.pk]))
+
+
+def test_offices_page_lists_every_office(shipped, make, login, django_assert_num_queries):
+    client = login(make.user(office=Office.objects.get(name="台東區營業處")))
+    with django_assert_num_queries(6):
+        response = client.get(reverse("office-list"))
+    assert response.text.count("區營業處</td>") == Office.objects.count()
+
+
+def test_admin_opens_for_admins(shipped, make, login):
+    client = login(make.user(role=Role.ADMIN))
+    for name in [
+        "admin:offices_office_changelist",
+        "admin:programs_rubric_changelist",
+        "admin:plans_officeplan_changelist",
+    ]:
+        assert client.get(reverse(name)).status_code == 200
