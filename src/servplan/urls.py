@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from servplan.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("", include("servplan.core.urls")),
     path("", include("servplan.offices.urls")),
     path("", include("servplan.plans.urls")),

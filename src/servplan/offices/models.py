@@ -1,5 +1,8 @@
 """District offices (區營業處), their departments, the people working in them and their sign-off chains."""
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -136,3 +139,32 @@ class ChainStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.get_form_display()} {self.position}. {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "API 權杖")
+        verbose_name_plural = pgettext_lazy("model", "API 權杖")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.digest[:8]}…"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user) -> str:
+        """Create a token for `user` and return it (the only time it is readable)."""
+        token = "sp_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, digest=cls.digest_of(token))
+        return token

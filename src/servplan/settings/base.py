@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "servplan.core",
+    "servplan.audit",
     "servplan.offices",
     "servplan.programs",
     "servplan.plans",

@@ -1,0 +1,53 @@
+"""The JSON API (/api/): bearer tokens, the same access rules and domain functions as the pages.
+
+Each app adds its endpoints in its own `api.py` router; this module only wires them up and
+turns domain errors into HTTP answers.
+"""
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from servplan.core.errors import DomainError
+from servplan.offices.models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>` as printed by `servplan token USERNAME`."""
+
+    def authenticate(self, request, token: str):
+        found = (
+            ApiToken.objects.select_related("user__membership__office")
+            .filter(digest=ApiToken.digest_of(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(title="servplan API", version="1", auth=BearerToken(), urls_namespace="api")
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, {"detail": exc.message, "where": exc.where}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "找不到資料"}, status=404)
+
+
+def _register_routers() -> None:
+    from servplan.assessments.api import router as assessments_router
+    from servplan.plans.api import router as plans_router
+
+    api.add_router("/", assessments_router)
+    api.add_router("/", plans_router)
+
+
+_register_routers()

@@ -1,0 +1,44 @@
+import pytest
+
+from servplan.assessments.models import Status
+from servplan.offices.models import ApiToken, Role
+
+
+@pytest.fixture
+def bearer(make):
+    def _bearer(user):
+        return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+
+    return _bearer
+
+
+def test_no_token_is_401(db, client):
+    assert client.get("/api/assessments/").status_code == 401
+    assert client.get("/api/assessments/", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+
+
+def test_list_and_detail_follow_the_office(taitung, make, bearer, client):
+    own = bearer(make.user(office=taitung.office))
+    outsider = bearer(make.user(office=make.office()))
+    [row] = client.get("/api/assessments/", **own).json()
+    assert row["total"] == {"max": 1000, "score": 939}
+    assert client.get("/api/assessments/", **outsider).json() == []
+    assert client.get(f"/api/assessments/{taitung.pk}/", **own).json()["id"] == taitung.pk
+    assert client.get(f"/api/assessments/{taitung.pk}/", **outsider).status_code == 404
+
+
+def test_hq_sees_submitted_work_only(taitung, make, bearer, client):
+    hq = bearer(make.user(role=Role.HQ_REVIEWER))
+    assert client.get(f"/api/assessments/{taitung.pk}/", **hq).status_code == 404
+    taitung.status = Status.SUBMITTED
+    taitung.save()
+    assert client.get(f"/api/assessments/{taitung.pk}/", **hq).json()["status"] == "submitted"
+
+
+def test_plans(sample, make, bearer, client):
+    from servplan.offices.models import Office
+
+    own = bearer(make.user(office=Office.objects.get(name="苗栗區營業處")))
+    [plan] = client.get("/api/plans/", **own).json()
+    assert plan["kind"] == "plan" and plan["approved_on"] == "2023-03-21"
+    assert client.get(f"/api/plans/{plan['id']}/", **own).json()["roc_year"] == 112
