@@ -44,10 +44,19 @@ def not_found(request, exc):
 
 def _register_routers() -> None:
     from servplan.assessments.api import router as assessments_router
+    from servplan.documents.api import router as documents_router
+    from servplan.imports.api import router as imports_router
     from servplan.plans.api import router as plans_router
+    from servplan.review.api import router as review_router
 
-    api.add_router("/", assessments_router)
-    api.add_router("/", plans_router)
+    for router in (
+        assessments_router,
+        plans_router,
+        review_router,
+        documents_router,
+        imports_router,
+    ):
+        api.add_router("/", router)
 
 
 _register_routers()

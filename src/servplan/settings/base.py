@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "servplan.programs",
     "servplan.plans",
     "servplan.assessments",
+    "servplan.review",
+    "servplan.documents",
+    "servplan.imports",
 ]
 
 MIDDLEWARE = [
