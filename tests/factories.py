@@ -60,3 +60,23 @@ def assessment(
     return create_assessment(
         office=office or globals()["office"](), rubric=rubric_ or rubric(), period=Period(*period)
     )
+
+
+def staff(office: Office) -> dict:
+    """One user for each role of the default chain in `office`, keyed by role."""
+    from servplan.offices.models import OFFICE_ROLES
+
+    return {r: user(role=r, office=office, username=f"{r.value}{next(_seq)}") for r in OFFICE_ROLES}
+
+
+def fill(assessment: Assessment, *, score: str = "5") -> Assessment:
+    """Give every cell of `assessment` a score and a narrative of its own (so it can be submitted)."""
+    from servplan.assessments.domain import score_cell
+
+    for cs in assessment.cells.select_related("cell__dimension", "cell__item"):
+        score_cell(
+            cell_score=cs,
+            score=score,
+            narrative=f"1. {cs.cell.dimension.name}{cs.cell.item.name}的執行情形，第 {cs.pk} 格。",
+        )
+    return assessment

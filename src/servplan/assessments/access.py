@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from servplan.assessments.models import LOCKED_STATUSES, Assessment
-from servplan.offices.access import is_admin, is_hq, office_id
+from servplan.offices.access import is_admin, is_hq, membership, office_id
+from servplan.offices.models import Role
 
 
 def visible_assessments(user, queryset: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
@@ -26,3 +27,21 @@ def get_assessment_for_user(
         return visible_assessments(user, queryset).get(pk=pk)
     except Assessment.DoesNotExist:
         raise Http404("找不到此自行考核") from None
+
+
+def can_create(user, office) -> bool:
+    """The office's clerk opens its assessments (admins may too)."""
+    if is_admin(user):
+        return True
+    m = membership(user)
+    return bool(m and m.office_id == office.id and m.role == Role.CLERK)
+
+
+def can_edit(user, assessment: Assessment) -> bool:
+    """Who may change the office's own entries (scores, narratives, findings, evidence)."""
+    return can_create(user, assessment.office)
+
+
+def can_review(user) -> bool:
+    """HQ reviewers (and admins) enter review scores, mark reviewed, release and reopen."""
+    return is_hq(user)

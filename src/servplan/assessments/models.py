@@ -252,3 +252,38 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.get_role_display()} {self.get_decision_display()}"
+
+
+def _evidence_path(instance: "Evidence", filename: str) -> str:
+    """A random name under evidence/<assessment>/: the uploader's name never reaches the disk."""
+    import secrets
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{instance.cell_score.assessment_id}/{secrets.token_hex(16)}{suffix}"
+
+
+class Evidence(models.Model):
+    """A supporting file for one cell (PDF, image, office document), kept under MEDIA_ROOT.
+
+    MEDIA_ROOT is not served by the web server; files go out only through a view that applies
+    the assessment's access rule.
+    """
+
+    cell_score = models.ForeignKey(CellScore, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=_evidence_path, max_length=200)
+    name = models.CharField(pgettext_lazy("evidence", "檔名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(pgettext_lazy("evidence", "大小"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = pgettext_lazy("model", "佐證資料")
+        verbose_name_plural = pgettext_lazy("model", "佐證資料")
+
+    def __str__(self) -> str:
+        return self.name

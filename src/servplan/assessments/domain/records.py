@@ -1,23 +1,29 @@
-"""Changes to self-assessments. Views, the API and the CLI all come through here."""
+"""Creating assessments, loading them from data files, and the offices' sign-off chains."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 
+from servplan.assessments.access import can_create
+from servplan.assessments.domain.cells import score_cell
+from servplan.assessments.domain.errors import NotAllowed
 from servplan.assessments.models import (
     Assessment,
     CellScore,
+    Evidence,
     Finding,
     FollowUp,
     Improvement,
     ImprovementStatus,
 )
+from servplan.audit.domain import record
 from servplan.core.errors import DomainError
 from servplan.core.narrative import normalize
 from servplan.core.roc import Period
-from servplan.core.scores import ScoreError, parse_score
 from servplan.offices.domain import find_office
 from servplan.offices.models import ChainStep, Form, Office, Role
 from servplan.programs.models import Rubric, RubricCell
@@ -26,25 +32,47 @@ from servplan.programs.models import Rubric, RubricCell
 NOTHING = "無"
 
 
-def cell_label(cell: RubricCell) -> str:
-    """「創新性／提供在地化及客製化關懷服務」: how messages name a cell."""
-    return f"{cell.dimension.name}／{cell.item.name}"
-
-
 def _blank_if_nothing(text: str | None) -> str:
     text = normalize(text or "")
     return "" if text == NOTHING else text
 
 
+def previous_assessment(*, office: Office, period: Period) -> Assessment | None:
+    """The office's latest assessment of a period that ended before `period` starts."""
+    return (
+        Assessment.objects.filter(office=office)
+        .filter(
+            Q(roc_year__lt=period.roc_year)
+            | Q(roc_year=period.roc_year, end_month__lt=period.start_month)
+        )
+        .order_by("-roc_year", "-end_month")
+        .first()
+    )
+
+
 @transaction.atomic
 def create_assessment(
-    *, office: Office, rubric: Rubric, period: Period, assessed_on: dt.date | None = None
+    *,
+    office: Office,
+    rubric: Rubric,
+    period: Period,
+    assessed_on: dt.date | None = None,
+    user=None,
+    copy_from: Assessment | None = None,
 ) -> Assessment:
     """Open an office's self-assessment for a period on a rubric.
 
-    Side effects: creates the Assessment, one CellScore and one Finding per rubric cell; from
-    then on the rubric is frozen (a change makes a new version).
+    With `copy_from` (the office's previous assessment) each cell of the same dimension and
+    item starts with its narrative and evidence; scores, statuses and sign-offs start empty.
+    The office's improvements that are not done carry over to the matching findings either way.
+    Side effects: creates the Assessment, one CellScore and one Finding per rubric cell, copies
+    evidence files, records "created" in the audit trail; from then on the rubric is frozen
+    (a change makes a new version).
     """
+    if user is not None and not can_create(user, office):
+        raise NotAllowed(f"只有{office.name}的經辦可以建立自行考核", where="office")
+    if copy_from is not None and copy_from.office_id != office.id:
+        raise DomainError("只能沿用同一區營業處的前期自行考核", where="copy_from")
     if Assessment.objects.filter(
         office=office,
         roc_year=period.roc_year,
@@ -60,32 +88,74 @@ def create_assessment(
         end_month=period.end_month,
         assessed_on=assessed_on,
     )
-    cells = list(RubricCell.objects.filter(dimension__rubric=rubric))
-    CellScore.objects.bulk_create(
-        CellScore(assessment=assessment, cell=cell, max_score=cell.max_score) for cell in cells
+    cells = list(
+        RubricCell.objects.filter(dimension__rubric=rubric).select_related("dimension", "item")
     )
-    Finding.objects.bulk_create(Finding(assessment=assessment, cell=cell) for cell in cells)
+    key = {cell.id: (cell.dimension.name, cell.item.name) for cell in cells}
+    old_cells = {}
+    if copy_from is not None:
+        old_cells = {
+            (c.cell.dimension.name, c.cell.item.name): c
+            for c in copy_from.cells.select_related(
+                "cell__dimension", "cell__item"
+            ).prefetch_related("evidence")
+        }
+    CellScore.objects.bulk_create(
+        CellScore(
+            assessment=assessment,
+            cell=cell,
+            max_score=cell.max_score,
+            narrative=old_cells[key[cell.id]].narrative if key[cell.id] in old_cells else "",
+        )
+        for cell in cells
+    )
+    carried = _open_improvements_by_cell(office)
+    Finding.objects.bulk_create(
+        Finding(assessment=assessment, cell=cell, improvement=carried.get(key[cell.id]))
+        for cell in cells
+    )
+    if old_cells:
+        _copy_evidence(assessment, old_cells, user)
+    record(
+        user=user,
+        obj=assessment,
+        field="created",
+        new=f"{period}（沿用 {copy_from.period}）" if copy_from else str(period),
+        assessment_id=assessment.id,
+    )
     return assessment
 
 
-@transaction.atomic
-def score_cell(*, cell_score: CellScore, score: object, narrative: str | None = None) -> CellScore:
-    """Set a cell's 自評 score (whole or half points, 0..max) and, when given, its narrative.
+def _open_improvements_by_cell(office: Office) -> dict[tuple[str, str], Improvement]:
+    """The office's not-done improvements keyed by the cell of the finding that last carried them."""
+    rows = (
+        Finding.objects.filter(improvement__office=office)
+        .exclude(improvement__status=ImprovementStatus.DONE)
+        .select_related("improvement", "cell__dimension", "cell__item", "assessment")
+        .order_by("assessment__roc_year", "assessment__end_month")
+    )
+    return {(f.cell.dimension.name, f.cell.item.name): f.improvement for f in rows}
 
-    Side effects: saves the CellScore and bumps its version. Refuses locked assessments.
-    """
-    where = cell_label(cell_score.cell)
-    if cell_score.assessment.is_locked:
-        raise DomainError(f"{where}：自行考核已送出，不可修改", where=where)
-    try:
-        cell_score.score = parse_score(score, maximum=cell_score.max_score, where=where)
-    except ScoreError as exc:
-        raise DomainError(str(exc), where=where) from exc
-    if narrative is not None:
-        cell_score.narrative = normalize(narrative)
-    cell_score.version += 1
-    cell_score.save(update_fields=["score", "narrative", "version"])
-    return cell_score
+
+def _copy_evidence(assessment: Assessment, old_cells: dict, user) -> None:
+    new_cells = {
+        (c.cell.dimension.name, c.cell.item.name): c
+        for c in assessment.cells.select_related("cell__dimension", "cell__item")
+    }
+    for key, old in old_cells.items():
+        for evidence in old.evidence.all():
+            if key not in new_cells:
+                continue
+            copy = Evidence(
+                cell_score=new_cells[key],
+                name=evidence.name,
+                content_type=evidence.content_type,
+                size=evidence.size,
+                uploaded_by=evidence.uploaded_by,
+            )
+            with evidence.file.open("rb") as src:
+                copy.file.save(evidence.name, File(src), save=False)
+            copy.save()
 
 
 def _cell_index(assessment: Assessment) -> dict[tuple[str, str], RubricCell]:

@@ -1,0 +1,55 @@
+"""Changes to self-assessments. Views, the API and the CLI all come through here.
+
+One module per concern; every public function is re-exported here so callers import
+`servplan.assessments.domain`.
+"""
+
+from servplan.assessments.domain.cells import KEEP, cell_label, score_cell
+from servplan.assessments.domain.checks import Problem, blocking, check_assessment
+from servplan.assessments.domain.errors import Conflict, NotAllowed
+from servplan.assessments.domain.evidence import (
+    MAX_EVIDENCE_BYTES,
+    add_evidence,
+    remove_evidence,
+)
+from servplan.assessments.domain.findings import add_follow_up, update_finding
+from servplan.assessments.domain.records import (
+    NOTHING,
+    create_assessment,
+    load_assessment,
+    previous_assessment,
+    set_chain,
+)
+from servplan.assessments.domain.workflow import (
+    ChainState,
+    chain_state,
+    decide,
+    reopen_assessment,
+    submit_assessment,
+)
+
+__all__ = [
+    "KEEP",
+    "MAX_EVIDENCE_BYTES",
+    "NOTHING",
+    "ChainState",
+    "Conflict",
+    "NotAllowed",
+    "Problem",
+    "add_evidence",
+    "add_follow_up",
+    "blocking",
+    "cell_label",
+    "chain_state",
+    "check_assessment",
+    "create_assessment",
+    "decide",
+    "load_assessment",
+    "previous_assessment",
+    "remove_evidence",
+    "reopen_assessment",
+    "score_cell",
+    "set_chain",
+    "submit_assessment",
+    "update_finding",
+]

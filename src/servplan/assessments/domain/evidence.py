@@ -1,0 +1,121 @@
+"""Evidence files per cell: checked by content, size-limited, kept outside the web root."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import filetype
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from servplan.assessments.access import can_edit
+from servplan.assessments.domain.cells import cell_label, ensure_editable
+from servplan.assessments.domain.errors import NotAllowed
+from servplan.assessments.models import Assessment, CellScore, Evidence
+from servplan.audit.domain import record
+from servplan.core.errors import DomainError
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+# What the file's bytes say it is → what it may be called. Office documents (docx, xlsx,
+# pptx, odt …) are ZIP containers; old Word/Excel files are OLE containers.
+ALLOWED = {
+    "application/pdf": {".pdf"},
+    "image/jpeg": {".jpg", ".jpeg"},
+    "image/png": {".png"},
+    "image/gif": {".gif"},
+    "image/webp": {".webp"},
+    "application/zip": {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"},
+    "application/x-cfb": {".doc", ".xls", ".ppt"},
+    "application/msword": {".doc"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {".docx"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {".xlsx"},
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": {".pptx"},
+    "application/vnd.oasis.opendocument.text": {".odt"},
+    "application/vnd.oasis.opendocument.spreadsheet": {".ods"},
+    "application/vnd.oasis.opendocument.presentation": {".odp"},
+    "application/vnd.ms-excel": {".xls"},
+    "application/vnd.ms-powerpoint": {".ppt"},
+}
+ACCEPT = ",".join(sorted({s for suffixes in ALLOWED.values() for s in suffixes}))
+
+
+def sniff(upload: UploadedFile) -> str | None:
+    """The MIME type the content says (None when unknown), whatever the name claims."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/x-cfb"
+    return None
+
+
+@transaction.atomic
+def add_evidence(*, cell_score: CellScore, user, upload: UploadedFile) -> Evidence:
+    """Attach a file to a cell after checking its size and its content against its name.
+
+    Side effects: writes the file under MEDIA_ROOT/evidence/, an Evidence row, an audit entry.
+    """
+    where = cell_label(cell_score.cell)
+    assessment = Assessment.objects.select_for_update().get(pk=cell_score.assessment_id)
+    if not can_edit(user, assessment):
+        raise NotAllowed(
+            f"{where}：只有{assessment.office.name}的經辦可以上傳佐證資料", where=where
+        )
+    ensure_editable(assessment, where)
+    name = PurePath(upload.name or "").name[:200]
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise DomainError(
+            f"{where}：檔案「{name}」超過 {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB 上限",
+            where=where,
+        )
+    if upload.size == 0:
+        raise DomainError(f"{where}：檔案「{name}」是空的", where=where)
+    mime = sniff(upload)
+    suffix = PurePath(name).suffix.lower()
+    if mime is None or suffix not in ALLOWED.get(mime, set()):
+        raise DomainError(
+            f"{where}：檔案「{name}」不是可接受的格式（PDF、圖片或 Office／ODF 文件）", where=where
+        )
+    evidence = Evidence(
+        cell_score=cell_score,
+        name=name,
+        content_type=mime
+        if mime not in ("application/zip", "application/x-cfb")
+        else _by_suffix(suffix),
+        size=upload.size,
+        uploaded_by=user,
+    )
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    record(user=user, obj=evidence, field="evidence", new=name, assessment_id=assessment.pk)
+    return evidence
+
+
+def _by_suffix(suffix: str) -> str:
+    for mime, suffixes in ALLOWED.items():
+        if suffix in suffixes and mime not in ("application/zip", "application/x-cfb"):
+            return mime
+    return "application/octet-stream"
+
+
+@transaction.atomic
+def remove_evidence(*, evidence: Evidence, user) -> None:
+    """Take a file off a cell. Side effects: deletes the row and the stored file, audit entry."""
+    cell_score = evidence.cell_score
+    where = cell_label(cell_score.cell)
+    assessment = Assessment.objects.select_for_update().get(pk=cell_score.assessment_id)
+    if not can_edit(user, assessment):
+        raise NotAllowed(
+            f"{where}：只有{assessment.office.name}的經辦可以刪除佐證資料", where=where
+        )
+    ensure_editable(assessment, where)
+    record(
+        user=user, obj=evidence, field="evidence", old=evidence.name, assessment_id=assessment.pk
+    )
+    storage, path = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(path))

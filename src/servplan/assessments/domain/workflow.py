@@ -1,0 +1,188 @@
+"""The sign-off chain: the clerk submits, each signer in turn approves or returns, HQ reopens.
+
+The chain is the office's approval chain (offices.chains.chain_for). Who signs next is read
+from the SignOff rows since the latest submit, so there is no second copy of the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from servplan.assessments.access import can_review, visible_assessments
+from servplan.assessments.domain.checks import blocking, check_assessment
+from servplan.assessments.domain.errors import Conflict, NotAllowed
+from servplan.assessments.models import LOCKED_STATUSES, Assessment, Decision, SignOff, Status
+from servplan.assessments.sheet import sheet_queryset
+from servplan.audit.domain import record
+from servplan.core.errors import DomainError
+from servplan.offices.access import membership
+from servplan.offices.chains import chain_for
+from servplan.offices.models import Form, Role
+
+
+@dataclass
+class ChainState:
+    """The approval chain of one assessment and how far the current round has got."""
+
+    chain: list[Role]
+    round: list[SignOff]
+    status: str
+
+    @property
+    def signers(self) -> list[tuple[int, Role]]:
+        """(position, role) of everyone who approves: the chain after the submitting clerk."""
+        return [(p, r) for p, r in enumerate(self.chain, start=1) if r != Role.CLERK]
+
+    @property
+    def current(self) -> tuple[int, Role] | None:
+        """Whose turn it is, or None when nobody's (draft, submitted, reviewed)."""
+        if self.status != Status.IN_SIGNOFF or not self.round:
+            return None
+        done = self.round[-1].position
+        return next(((p, r) for p, r in self.signers if p > done), None)
+
+    @property
+    def steps(self) -> list[dict]:
+        """Every step of the chain with the round's signature on it, for the page."""
+        signed = {s.position: s for s in self.round}
+        current = self.current
+        return [
+            {
+                "position": p,
+                "role": r,
+                "signoff": signed.get(p),
+                "current": current is not None and current[0] == p,
+            }
+            for p, r in enumerate(self.chain, start=1)
+        ]
+
+
+def chain_state(assessment: Assessment, signoffs: list[SignOff] | None = None) -> ChainState:
+    """The chain and the sign-offs since the latest submit (pass prefetched rows to save a query)."""
+    rows = list(assessment.signoffs.all() if signoffs is None else signoffs)
+    starts = [i for i, s in enumerate(rows) if s.decision == Decision.SUBMIT]
+    current_round = rows[starts[-1] :] if starts else []
+    if any(s.decision == Decision.RETURN for s in current_round):
+        current_round = []
+    chain = chain_for(assessment.office, Form.APPROVAL)
+    if Role.CLERK in chain:
+        chain.remove(Role.CLERK)
+    return ChainState(chain=[Role.CLERK, *chain], round=current_round, status=assessment.status)
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("office").get(pk=assessment.pk)
+
+
+def _set_status(assessment: Assessment, status: Status, user, caller: Assessment) -> None:
+    old = assessment.status
+    assessment.status = caller.status = status
+    assessment.save(update_fields=["status", "updated_at"])
+    record(
+        user=user, obj=assessment, field="status", old=old, new=status, assessment_id=assessment.pk
+    )
+
+
+def _sign(
+    assessment: Assessment, user, position: int, role: Role, decision: Decision, comment: str
+) -> SignOff:
+    signoff = SignOff.objects.create(
+        assessment=assessment,
+        position=position,
+        role=role,
+        user=user,
+        decision=decision,
+        comment=comment,
+    )
+    record(
+        user=user,
+        obj=signoff,
+        field="signoff",
+        new=f"{position}. {role.label} {decision.label}" + (f"：{comment}" if comment else ""),
+        assessment_id=assessment.pk,
+    )
+    return signoff
+
+
+@transaction.atomic
+def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Assessment:
+    """The office's clerk sends the draft into the sign-off chain.
+
+    Refused while the pre-submit check reports errors (warnings do not block).
+    Side effects: SignOff(role=clerk, position=1, decision=submit); status draft → in_signoff
+    (→ submitted when the chain has no other signer); audit entries for both.
+    """
+    locked = _lock(assessment)
+    m = membership(user)
+    if not (m and m.office_id == locked.office_id and m.role == Role.CLERK):
+        raise NotAllowed("只有本區營業處的經辦可以送出自行考核", where="submit")
+    if locked.status != Status.DRAFT:
+        raise Conflict(
+            f"自行考核目前為「{locked.get_status_display()}」，不能再送出", where="status"
+        )
+    errors = blocking(check_assessment(sheet_queryset().get(pk=locked.pk)))
+    if errors:
+        listed = "；".join(p.message for p in errors[:5])
+        more = f"等 {len(errors)} 項" if len(errors) > 5 else ""
+        raise DomainError(f"送出前檢查未通過{more}：{listed}", where=errors[0].where)
+    _sign(locked, user, 1, Role.CLERK, Decision.SUBMIT, comment.strip())
+    state = chain_state(locked)
+    _set_status(locked, Status.IN_SIGNOFF if state.signers else Status.SUBMITTED, user, assessment)
+    return assessment
+
+
+@transaction.atomic
+def decide(*, assessment: Assessment, user, decision: Decision | str, comment: str = "") -> SignOff:
+    """The current signer approves, or returns the assessment to the clerk with a comment.
+
+    Only the current signer may act (NotAllowed otherwise). A return sends it back to draft
+    and the chain restarts at the clerk; the last approval submits it to HQ and locks it.
+    Side effects: a SignOff row, the status change, audit entries for both.
+    """
+    try:
+        decision = Decision(decision)
+    except ValueError:
+        raise DomainError("決定須為 approve（核可）或 return（退回）", where="decision") from None
+    if decision == Decision.SUBMIT:
+        raise DomainError("決定須為 approve（核可）或 return（退回）", where="decision")
+    locked = _lock(assessment)
+    state = chain_state(locked)
+    current = state.current
+    if current is None:
+        raise Conflict(
+            f"自行考核目前為「{locked.get_status_display()}」，沒有待核章的步驟", where="status"
+        )
+    position, role = current
+    m = membership(user)
+    if not (m and m.office_id == locked.office_id and m.role == role):
+        raise NotAllowed(f"目前應由「{role.label}」核章", where="signoff")
+    comment = comment.strip()
+    if decision == Decision.RETURN and not comment:
+        raise DomainError("退回時請填寫意見", where="comment")
+    signoff = _sign(locked, user, position, role, decision, comment)
+    if decision == Decision.RETURN:
+        _set_status(locked, Status.DRAFT, user, assessment)
+    elif position == state.signers[-1][0]:
+        _set_status(locked, Status.SUBMITTED, user, assessment)
+    return signoff
+
+
+@transaction.atomic
+def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessment:
+    """HQ or an admin sends a submitted/reviewed assessment back to draft, saying why.
+
+    Side effects: status → draft; audit entries for the reason and the status.
+    """
+    if not can_review(user) or not visible_assessments(user).filter(pk=assessment.pk).exists():
+        raise NotAllowed("只有總處業務處或系統管理者可以重新開啟", where="reopen")
+    locked = _lock(assessment)
+    if locked.status not in LOCKED_STATUSES:
+        raise Conflict("自行考核尚未送出，不需重新開啟", where="status")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("重新開啟須填寫原因", where="reason")
+    record(user=user, obj=locked, field="reopened", new=reason, assessment_id=locked.pk)
+    _set_status(locked, Status.DRAFT, user, assessment)
+    return assessment
