@@ -1,0 +1,134 @@
+"""An office plan's paragraphs and its 面向／執行策略／具體作法 table → a ReadPlan."""
+
+from __future__ import annotations
+
+import re
+
+from servplan.core.roc import RocError, parse_date
+from servplan.imports.document import ReadPlan, ReadPractice
+from servplan.imports.interpret import _NUMBERING, _one_line, _text, title_parts
+from servplan.imports.readers.base import Block, clean
+
+_SECTION = re.compile(r"^([壹貳參肆伍陸柒捌玖拾])\s*[、.]\s*([^:：]+?)\s*(?:[:：]\s*(.*))?$")
+_SECTION_FIELDS = {
+    "依據": "basis",
+    "目標": "goals",
+    "對象": "targets",
+    "步驟": "steps",
+    "附則": "supplementary",
+}
+_APPROVED = re.compile(r"(\d{2,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*陳准")
+_PRACTICE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（](\d{1,2})[)）]\s*")
+_DEPARTMENT_SPLIT = re.compile(r"[\s、,，;；/]+")
+
+
+def _practices(text: str) -> list[tuple[int | None, str]]:
+    """「(1) 甲… (2) 乙…」 → [(1, "甲…"), (2, "乙…")]; unnumbered text is one practice."""
+    marks = list(_PRACTICE_NUMBER.finditer(text))
+    if not marks or marks[0].start() != 0:
+        head = text[: marks[0].start()] if marks else text
+        result = [(None, clean(head))] if clean(head) else []
+    else:
+        result = []
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        end = following.start() if following else len(text)
+        body = clean(text[mark.end() : end].replace("\n", " "))
+        result.append((int(mark.group(1)), body))
+    return result
+
+
+def _sections(paragraphs: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    current: str | None = None
+    for text in paragraphs:
+        line = _one_line(text)
+        heading = _SECTION.match(line)
+        if heading:
+            current = next((f for k, f in _SECTION_FIELDS.items() if k in heading.group(2)), None)
+            if current is not None and heading.group(3):
+                found.setdefault(current, []).append(clean(heading.group(3)))
+            continue
+        if current is not None and line:
+            found.setdefault(current, []).append(clean(text))
+    return found
+
+
+def read_plan(
+    blocks: list[Block], paragraphs: list[str], rows: list[tuple[dict, list]]
+) -> ReadPlan:
+    title, office, year, _ = title_parts(paragraphs)
+    approved_on = None
+    for text in paragraphs:
+        found = _APPROVED.search(_one_line(text))
+        if found:
+            try:
+                approved_on = parse_date(found.group(1))
+            except RocError:
+                approved_on = None
+            break
+    sections = _sections(paragraphs)
+    return ReadPlan(
+        title=title,
+        office_name=office,
+        roc_year=year,
+        facets=_tree(rows),
+        approved_on=approved_on,
+        basis="\n".join(sections.get("basis", [])),
+        goals="\n".join(sections.get("goals", [])),
+        targets="\n".join(sections.get("targets", [])),
+        steps=[_NUMBERING.sub("", s) for s in sections.get("steps", [])],
+        supplementary="\n".join(sections.get("supplementary", [])),
+    )
+
+
+def _cell(columns: dict, row: list, name: str) -> str:
+    index = columns.get(name)
+    return _text(row[index]) if index is not None and index < len(row) else ""
+
+
+def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
+    facets: list[dict] = []
+    facet = strategy = measure = None
+    last: ReadPractice | None = None
+    for number, (columns, row) in enumerate(rows, start=1):
+        facet_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "facet"))))
+        strategy_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "strategy"))))
+        measure_text = _one_line(_cell(columns, row, "measure"))
+        text = _cell(columns, row, "practice")
+        if facet_name and (facet is None or facet["name"] != facet_name):
+            facet = next((f for f in facets if f["name"] == facet_name), None)
+            if facet is None:
+                facet = {"name": facet_name, "strategies": []}
+                facets.append(facet)
+            strategy = measure = None
+        if facet is None:
+            continue
+        if strategy_name and (strategy is None or strategy["name"] != strategy_name):
+            strategy = {"name": strategy_name, "measures": []}
+            facet["strategies"].append(strategy)
+            measure = None
+        if strategy is None:
+            continue
+        measure_name = clean(_NUMBERING.sub("", measure_text))
+        new_measure = measure is None or (measure_name and measure["raw"] != measure_text)
+        practices = _practices(text)
+        if not new_measure and last is not None and practices and practices[0][0] is None:
+            # A practice carried over a page break: its text continues the previous one.
+            last.text = clean(f"{last.text}{practices.pop(0)[1]}")
+        if new_measure:
+            measure = {"name": measure_name, "raw": measure_text, "practices": []}
+            strategy["measures"].append(measure)
+        departments = [d for d in _DEPARTMENT_SPLIT.split(_cell(columns, row, "departments")) if d]
+        period = _one_line(_cell(columns, row, "period"))
+        if not new_measure and measure["practices"]:
+            # A merged 承辦部門／執行期間 cell covers the measure's later rows too.
+            departments = departments or measure["practices"][-1].departments
+            period = period or measure["practices"][-1].period
+        for practice_number, body in practices:
+            last = ReadPractice(practice_number, body, departments, period, number)
+            measure["practices"].append(last)
+    for f in facets:
+        for s in f["strategies"]:
+            for m in s["measures"]:
+                m.pop("raw", None)
+    return facets

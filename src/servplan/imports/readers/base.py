@@ -1,0 +1,157 @@
+"""What every reader produces: the document's paragraphs and tables, in order.
+
+Readers only say what the file contains (cell by cell, merged cells expanded); reading it as a
+score sheet or a plan happens once, in `interpret`, whatever the format.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+# A real form is well under a megabyte; anything this large is refused before parsing.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# Zip containers (docx, xlsx, odt, ods) are checked before any XML is parsed.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_MEMBERS = 5000
+MAX_COMPRESSION_RATIO = 200
+
+
+class UnreadableFile(Exception):
+    """The file can't be read as a form; the message says why, in Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Table:
+    """Rows of cell texts; a merged cell's text repeats in every row/column it spans, or
+    is None where the format only records it once (the interpreter treats both alike)."""
+
+    rows: list[list[str | None]] = field(default_factory=list)
+
+
+Block = Paragraph | Table
+
+
+def check_size(data: bytes) -> None:
+    if not data:
+        raise UnreadableFile("檔案是空的（0 位元組）")
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            f"檔案過大（{len(data) // (1024 * 1024)} MB），上限為 {MAX_FILE_BYTES // (1024 * 1024)} MB"
+        )
+
+
+def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
+    """The container of an Office/ODF file, refused when it is damaged or a zip bomb."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableFile(f"檔案已損毀，無法以 {kind} 開啟") from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise UnreadableFile(f"{kind} 檔案內含 {len(members)} 個成員，疑為惡意壓縮檔")
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > MAX_COMPRESSION_RATIO and member.file_size > 1024 * 1024:
+            raise UnreadableFile(
+                f"{kind} 檔案成員「{member.filename}」壓縮比異常（{ratio:.0f} 倍），疑為壓縮炸彈"
+            )
+    if total > MAX_UNZIPPED_BYTES:
+        raise UnreadableFile(
+            f"{kind} 檔案解壓縮後達 {total // (1024 * 1024)} MB，超過上限，疑為壓縮炸彈"
+        )
+    return archive
+
+
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+# A number that starts a paragraph in text that lost its line breaks: 「… 2.持續辦理」.
+_RUN_IN_NUMBER = re.compile(r"\s+(?=(?:\d{1,2}\s*[.．、](?!\d)|[(（]\d{1,2}[)）]))")
+
+
+def clean(text: str | None) -> str:
+    """One line of cell or paragraph text with its spacing tidied."""
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def split_run_in(text: str) -> str:
+    """Put each numbered paragraph of a run-together text on its own line."""
+    return "\n".join(
+        clean(part) for line in text.splitlines() for part in _RUN_IN_NUMBER.split(line)
+    ).strip()
+
+
+class _NarrativeParser(HTMLParser):
+    """HTML fragments as narratives: <p> a line, <ol><li> 「1. …」, <ul><li> 「- …」."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.lists: list[list] = []  # [ordered, counter] per open list
+
+    def _flush(self) -> None:
+        line = clean("".join(self.current))
+        if line:
+            self.lines.append(line)
+        self.current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("p", "div", "br", "tr", "h1", "h2", "h3", "h4"):
+            self._flush()
+        elif tag in ("ol", "ul"):
+            self._flush()
+            self.lists.append([tag == "ol", 0])
+        elif tag == "li":
+            self._flush()
+            if self.lists:
+                self.lists[-1][1] += 1
+                ordered, n = self.lists[-1]
+                self.current.append(f"{n}. " if ordered else "- ")
+            else:
+                self.current.append("- ")
+
+    def handle_endtag(self, tag):
+        if tag in ("p", "div", "li", "tr", "h1", "h2", "h3", "h4"):
+            self._flush()
+        elif tag in ("ol", "ul"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+
+    def handle_data(self, data):
+        self.current.append(data)
+
+    def text(self) -> str:
+        self._flush()
+        return "\n".join(self.lines)
+
+
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def html_to_text(fragment: str) -> str:
+    """A cell of the extracted-text form as plain narrative text (no HTML kept)."""
+    if not _TAG.search(fragment):
+        return split_run_in(fragment)
+    parser = _NarrativeParser()
+    parser.feed(fragment)
+    parser.close()
+    text = parser.text()
+    # Text outside any tag (the seed's 可持續性／公私協力) still runs its paragraphs together.
+    return "\n".join(
+        line if line.startswith("- ") else split_run_in(line) for line in text.splitlines()
+    )

@@ -1,0 +1,123 @@
+"""Score sheets and plans built from data, written in every format the importer reads.
+
+A form is a list of blocks: ("p", text) or ("table", rows, spans) where `spans` maps
+(row, column) → how many rows that cell covers (merged downwards, as Word forms do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Cell:
+    item: str  # as printed: 「一、便民服務」
+    max: int
+    score: object
+    narrative: str = "辦理情形說明。"
+
+
+@dataclass
+class Dimension:
+    name: str
+    max: int | None
+    cells: list[Cell]
+    stated: object = None
+
+
+@dataclass
+class Sheet:
+    office: str = "苗栗區營業處"
+    period: str = "113 年度 7 月至 12 月"
+    total_max: int | None = 500
+    dimensions: list[Dimension] = field(default_factory=list)
+    stated_total: object = None
+    findings: list[list[str]] = field(default_factory=list)
+
+    def blocks(self) -> list[tuple]:
+        blocks: list[tuple] = [
+            ("p", f"{self.office} {self.period}提升服務效能執行計畫考核項目及評分表"),
+        ]
+        if self.total_max is not None:
+            blocks.append(("p", f"總分（滿分 {self.total_max} 分）"))
+        rows = [["執行構面", "評核項目", "評分重點", "自評"]]
+        spans = {}
+        for d in self.dimensions:
+            label = f"{d.name} ({d.max} 分)" if d.max is not None else d.name
+            spans[(len(rows), 0)] = len(d.cells)
+            for i, c in enumerate(d.cells):
+                rows.append(
+                    [label if i == 0 else "", f"{c.item} ({c.max} 分)", c.narrative, str(c.score)]
+                )
+        blocks.append(("table", rows, spans))
+        if any(d.stated is not None for d in self.dimensions) or self.stated_total is not None:
+            blocks.append(
+                ("p", f"{self.office} {self.period}提升服務效能執行計畫自行考核結果彙整表")
+            )
+            summary = [["考核項目", "分數"]]
+            for d in self.dimensions:
+                summary.append([d.name, "" if d.stated is None else str(d.stated)])
+            summary.append(["總分", f"{self.stated_total} 分"])
+            blocks.append(("table", summary, {}))
+        if self.findings:
+            rows = [["考核項目", "優點", "缺點", "建議改善事項", "改善事項辦理情形", "備註"]]
+            rows += self.findings
+            blocks.append(("table", rows, {}))
+        return blocks
+
+
+def small_sheet(**changes) -> Sheet:
+    """苗栗 113 年度 7 月至 12 月 on a 2 × 2 rubric of its own (500 points), all correct."""
+    sheet = Sheet(
+        dimensions=[
+            Dimension(
+                "服務品質",
+                300,
+                [
+                    Cell(
+                        "一、便民服務",
+                        200,
+                        180,
+                        "1. 設置無障礙櫃台，提供到府服務與代填表單協助。\n2. 延長服務時間。",
+                    ),
+                    Cell("二、數位服務", 100, 90, "1. 推廣電子帳單與行動支付，提升線上申辦比例。"),
+                ],
+                stated=270,
+            ),
+            Dimension(
+                "創新服務",
+                200,
+                [
+                    Cell("一、便民服務", 120, 100, "1. 與地方政府合作辦理節電宣導，擴大服務範圍。"),
+                    Cell("二、數位服務", 80, 75.5, "1. 建置智慧客服，即時回覆用戶用電相關問題。"),
+                ],
+                stated=175.5,
+            ),
+        ],
+        stated_total=445.5,
+        findings=[
+            ["1. 服務品質-便民服務", "服務親切", "無", "增加服務據點", "已規劃新據點", ""],
+            ["2. 創新服務-數位服務", "無", "無", "無", "無", ""],
+        ],
+    )
+    for key, value in changes.items():
+        setattr(sheet, key, value)
+    return sheet
+
+
+def to_txt(blocks: list[tuple]) -> bytes:
+    """The extracted-text form: tables as tab-separated rows, narratives as HTML paragraphs."""
+    lines = []
+    for block in blocks:
+        if block[0] == "p":
+            lines += [block[1], ""]
+            continue
+        for row in block[1]:
+            lines.append(
+                "\t".join(
+                    "".join(f"<p>{line}</p>" for line in cell.split("\n")) if "\n" in cell else cell
+                    for cell in row
+                )
+            )
+        lines.append("")
+    return "\n".join(lines).encode()
