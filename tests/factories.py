@@ -80,3 +80,15 @@ def fill(assessment: Assessment, *, score: str = "5") -> Assessment:
             narrative=f"1. {cs.cell.dimension.name}{cs.cell.item.name}的執行情形，第 {cs.pk} 格。",
         )
     return assessment
+
+
+def submitted(assessment: Assessment) -> Assessment:
+    """Fill `assessment` and walk it through its office's whole chain to HQ."""
+    from servplan.assessments.domain import chain_state, decide, submit_assessment
+
+    people = staff(assessment.office)
+    fill(assessment)
+    submit_assessment(assessment=assessment, user=people[Role.CLERK])
+    while (step := chain_state(assessment).current) is not None:
+        decide(assessment=assessment, user=people[step[1]], decision="approve")
+    return assessment

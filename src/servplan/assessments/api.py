@@ -1,11 +1,81 @@
-"""Assessment endpoints."""
+"""Assessment endpoints: the same access rules and domain functions as the pages.
 
-from ninja import Router
+Domain refusals map to HTTP: DomainError 400 (src/servplan/api.py), NotAllowed 403,
+Conflict 409 with the newer values, anything the user may not see 404.
+"""
 
+import functools
+from typing import Any
+
+from django.http import JsonResponse
+from ninja import Router, Schema
+
+from servplan.assessments import domain
 from servplan.assessments.access import get_assessment_for_user, visible_assessments
-from servplan.assessments.sheet import assessment_to_dict, sheet_queryset
+from servplan.assessments.history import history_entries
+from servplan.assessments.sheet import (
+    assessment_to_dict,
+    build_sheet,
+    sheet_cells,
+    sheet_queryset,
+    sheet_review,
+    sheet_to_dict,
+)
+from servplan.core.errors import DomainError
+from servplan.core.roc import Period, RocError, parse_period
+from servplan.core.scores import to_json_number
+from servplan.offices.domain import find_office
+from servplan.programs.models import Rubric
 
 router = Router(tags=["assessments"])
+
+
+def json(body, status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def refusals(view):
+    """403 for NotAllowed and 409 (with the newer values) for Conflict."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except domain.NotAllowed as exc:
+            return json({"detail": exc.message, "where": exc.where}, 403)
+        except domain.Conflict as exc:
+            return json({"detail": exc.message, "where": exc.where, "current": exc.current}, 409)
+
+    return wrapper
+
+
+def detail_dict(request, assessment) -> dict:
+    """The foundation's assessment shape plus cells, sign-offs and (when visible) HQ's review."""
+    from servplan.review.domain import reviews_visible
+
+    sheet = build_sheet(assessment)
+    body = sheet_to_dict(sheet)
+    body["cells"] = sheet_cells(sheet)
+    state = domain.chain_state(assessment)
+    body["signoffs"] = [
+        {
+            "position": s.position,
+            "role": s.role,
+            "user": s.user.get_username(),
+            "decision": s.decision,
+            "comment": s.comment,
+            "at": s.at.isoformat(),
+        }
+        for s in assessment.signoffs.select_related("user")
+    ]
+    body["current_signer"] = state.current[1].value if state.current else None
+    if reviews_visible(request.user, assessment):
+        body["review"] = sheet_review(sheet)
+    return body
+
+
+def _load(request, assessment_id: int):
+    return get_assessment_for_user(request.user, assessment_id, sheet_queryset())
 
 
 @router.get("/assessments/")
@@ -15,6 +85,159 @@ def list_assessments(request):
 
 @router.get("/assessments/{assessment_id}/")
 def get_assessment(request, assessment_id: int):
-    return assessment_to_dict(
-        get_assessment_for_user(request.user, assessment_id, sheet_queryset())
+    return detail_dict(request, _load(request, assessment_id))
+
+
+class PeriodIn(Schema):
+    roc_year: int
+    start_month: int
+    end_month: int
+
+
+class CreateIn(Schema):
+    office: str
+    rubric: int
+    period: PeriodIn | str
+    copy_from_previous: bool = False
+
+
+def _period(value: PeriodIn | str) -> Period:
+    try:
+        if isinstance(value, str):
+            return parse_period(value)
+        return Period(value.roc_year, value.start_month, value.end_month)
+    except RocError as exc:
+        raise DomainError(str(exc), where="period") from exc
+
+
+@router.post("/assessments/")
+@refusals
+def create_assessment(request, payload: CreateIn):
+    office = find_office(payload.office)
+    rubric = Rubric.objects.filter(pk=payload.rubric).first()
+    if rubric is None:
+        raise DomainError(f"找不到評分表 {payload.rubric}", where="rubric")
+    period = _period(payload.period)
+    previous = (
+        domain.previous_assessment(office=office, period=period)
+        if payload.copy_from_previous
+        else None
     )
+    if payload.copy_from_previous and previous is None:
+        raise DomainError(f"{office.name}沒有 {period} 之前的自行考核可沿用", where="copy_from")
+    created = domain.create_assessment(
+        office=office, rubric=rubric, period=period, user=request.user, copy_from=previous
+    )
+    return json(detail_dict(request, sheet_queryset().get(pk=created.pk)), 201)
+
+
+class CellIn(Schema):
+    score: Any = None
+    narrative: str | None = None
+    version: int
+
+
+@router.patch("/assessments/{assessment_id}/cells/{cell_id}/")
+@refusals
+def patch_cell(request, assessment_id: int, cell_id: int, payload: CellIn):
+    assessment = get_assessment_for_user(request.user, assessment_id)
+    cell = _cell(assessment, cell_id)
+    sent = payload.model_fields_set
+    domain.score_cell(
+        cell_score=cell,
+        score=payload.score if "score" in sent else domain.KEEP,
+        narrative=payload.narrative,
+        expected_version=payload.version,
+        user=request.user,
+    )
+    return {
+        "id": cell.id,
+        "max": to_json_number(cell.max_score),
+        "score": to_json_number(cell.score),
+        "narrative": cell.narrative,
+        "version": cell.version,
+    }
+
+
+def _cell(assessment, cell_id: int):
+    from django.http import Http404
+
+    cell = (
+        assessment.cells.select_related("cell__dimension", "cell__item").filter(pk=cell_id).first()
+    )
+    if cell is None:
+        raise Http404("找不到此評分格")
+    return cell
+
+
+class CommentIn(Schema):
+    comment: str = ""
+
+
+@router.post("/assessments/{assessment_id}/submit/")
+@refusals
+def submit(request, assessment_id: int, payload: CommentIn | None = None):
+    assessment = get_assessment_for_user(request.user, assessment_id)
+    domain.submit_assessment(
+        assessment=assessment, user=request.user, comment=payload.comment if payload else ""
+    )
+    return detail_dict(request, _load(request, assessment_id))
+
+
+class DecisionIn(Schema):
+    decision: str
+    comment: str = ""
+
+
+@router.post("/assessments/{assessment_id}/signoffs/")
+@refusals
+def sign_off(request, assessment_id: int, payload: DecisionIn):
+    assessment = get_assessment_for_user(request.user, assessment_id)
+    signoff = domain.decide(
+        assessment=assessment, user=request.user, decision=payload.decision, comment=payload.comment
+    )
+    return json(
+        {
+            "position": signoff.position,
+            "role": signoff.role,
+            "decision": signoff.decision,
+            "comment": signoff.comment,
+            "at": signoff.at.isoformat(),
+            "status": assessment.status,
+        },
+        201,
+    )
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/assessments/{assessment_id}/reopen/")
+@refusals
+def reopen(request, assessment_id: int, payload: ReasonIn):
+    assessment = get_assessment_for_user(request.user, assessment_id)
+    domain.reopen_assessment(assessment=assessment, user=request.user, reason=payload.reason)
+    return {"id": assessment.id, "status": assessment.status}
+
+
+@router.get("/assessments/{assessment_id}/checks/")
+def checks(request, assessment_id: int):
+    problems = domain.check_assessment(_load(request, assessment_id))
+    return [{"level": p.level, "where": p.where, "message": p.message} for p in problems]
+
+
+@router.get("/assessments/{assessment_id}/history/")
+def history(request, assessment_id: int):
+    assessment = get_assessment_for_user(request.user, assessment_id)
+    return [
+        {
+            "user": e.user.get_username() if e.user else None,
+            "at": e.at.isoformat(),
+            "object": e.object_label,
+            "field": e.field,
+            "old": e.old,
+            "new": e.new,
+        }
+        for e in history_entries(assessment)
+    ]

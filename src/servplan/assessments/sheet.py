@@ -141,3 +141,42 @@ def sheet_to_dict(sheet: Sheet) -> dict:
 
 def assessment_to_dict(assessment: Assessment) -> dict:
     return sheet_to_dict(build_sheet(assessment))
+
+
+def sheet_cells(sheet: Sheet) -> list[dict]:
+    """Every cell with its id and version, for clients that edit cells."""
+    return [
+        {
+            "id": c.id,
+            "dimension": d.name,
+            "item": c.cell.item.name,
+            "max": to_json_number(c.max_score),
+            "score": to_json_number(c.score),
+            "narrative": c.narrative,
+            "version": c.version,
+        }
+        for d in sheet.dimensions
+        for c in d.cells
+    ]
+
+
+def sheet_review(sheet: Sheet) -> dict:
+    """HQ's review beside the office's own scores (only for people allowed to see it)."""
+    return {
+        "total": to_json_number(sheet.review_score),
+        "cells": [
+            {
+                "id": c.id,
+                "score": to_json_number(c.score),
+                "review_score": to_json_number(c.review_score),
+                "difference": to_json_number(
+                    c.review_score - c.score
+                    if c.review_score is not None and c.score is not None
+                    else None
+                ),
+                "review_comment": c.review_comment,
+            }
+            for d in sheet.dimensions
+            for c in d.cells
+        ],
+    }

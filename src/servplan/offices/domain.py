@@ -77,3 +77,30 @@ def add_user(
     user.save()
     Membership.objects.create(user=user, office=office, role=role)
     return user
+
+
+@transaction.atomic
+def issue_token(*, username: str) -> str:
+    """A new API token for an active user, returned once (only its digest is stored).
+
+    Side effects: creates an ApiToken row and records it in the audit trail.
+    """
+    from servplan.audit.domain import record
+    from servplan.offices.models import ApiToken
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DomainError(f"找不到使用者「{username}」", where="username")
+    token = ApiToken.issue(user)
+    issued = ApiToken.objects.filter(user=user).latest("created_at", "id")
+    record(user=None, obj=issued, field="issued", new=username)
+    return token
+
+
+def role_from_text(text: str) -> Role:
+    """A role by its value (clerk) or its label (經辦)."""
+    for role in Role:
+        if text in (role.value, str(role.label)):
+            return role
+    choices = "、".join(f"{r.value}（{r.label}）" for r in Role)
+    raise DomainError(f"角色「{text}」不存在（可用：{choices}）", where="role")

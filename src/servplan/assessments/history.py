@@ -1,0 +1,58 @@
+"""An assessment's audit trail as people read it: which cell or row, which field, old → new."""
+
+from __future__ import annotations
+
+from servplan.assessments.models import Assessment
+from servplan.audit.models import AuditEntry
+
+FIELD_LABELS = {
+    "created": "建立",
+    "score": "自評",
+    "narrative": "執行情形",
+    "review_score": "複評",
+    "review_comment": "複評意見",
+    "status": "狀態",
+    "signoff": "核章",
+    "reopened": "重新開啟原因",
+    "strengths": "優點",
+    "weaknesses": "缺點",
+    "remarks": "備註",
+    "improvement": "建議改善事項（連結）",
+    "recommendation": "建議改善事項",
+    "progress": "改善辦理情形",
+    "evidence": "佐證資料",
+}
+TYPE_LABELS = {
+    "assessments.assessment": "自行考核",
+    "assessments.signoff": "核章",
+    "assessments.improvement": "建議改善事項",
+    "assessments.followup": "逐季追蹤",
+}
+
+
+def history_entries(assessment: Assessment) -> list[AuditEntry]:
+    """The entries, oldest first, each with `object_label` and `field_label` set (3 queries)."""
+    entries = list(
+        AuditEntry.objects.filter(assessment_id=assessment.pk)
+        .select_related("user")
+        .order_by("at", "id")
+    )
+    cells = {
+        c.pk: f"{c.cell.dimension.name}／{c.cell.item.name}"
+        for c in assessment.cells.select_related("cell__dimension", "cell__item")
+    }
+    findings = {
+        f.pk: f"考核發現 {f.cell.dimension.name}／{f.cell.item.name}"
+        for f in assessment.findings.select_related("cell__dimension", "cell__item")
+    }
+    for e in entries:
+        if e.object_type == "assessments.cellscore":
+            e.object_label = cells.get(e.object_id, "評分格")
+        elif e.object_type == "assessments.finding":
+            e.object_label = findings.get(e.object_id, "考核發現")
+        elif e.object_type == "assessments.evidence":
+            e.object_label = "佐證資料"
+        else:
+            e.object_label = TYPE_LABELS.get(e.object_type, e.object_type)
+        e.field_label = FIELD_LABELS.get(e.field, e.field)
+    return entries

@@ -1,0 +1,127 @@
+"""HQ's review (複評): review scores and comments per cell, marking reviewed, releasing a period."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from servplan.assessments.access import can_review, visible_assessments
+from servplan.assessments.domain import Conflict, NotAllowed, cell_label
+from servplan.assessments.domain.cells import cell_values
+from servplan.assessments.models import Assessment, CellScore, Status
+from servplan.audit.domain import record, record_changes
+from servplan.core.errors import DomainError
+from servplan.core.narrative import normalize
+from servplan.core.roc import Period
+from servplan.core.scores import ScoreError, parse_score
+from servplan.review.models import ReviewRelease
+
+
+def _reviewable(user, assessment_id: int, where: str) -> Assessment:
+    if not can_review(user):
+        raise NotAllowed(f"{where}：只有總處業務處可以複評", where=where)
+    assessment = visible_assessments(user).select_for_update().get(pk=assessment_id)
+    if assessment.status != Status.SUBMITTED:
+        raise Conflict(
+            f"{where}：自行考核目前為「{assessment.get_status_display()}」，不能複評", where=where
+        )
+    return assessment
+
+
+@transaction.atomic
+def review_cell(
+    *,
+    cell_score: CellScore,
+    user,
+    score: object,
+    comment: str | None = None,
+    expected_version: int | None = None,
+) -> CellScore:
+    """Enter HQ's 複評 score (whole/half points, 0..max) and comment for one cell.
+
+    Only while the assessment is submitted (not yet marked reviewed). Side effects: saves the
+    cell's review fields with its version bumped, audit entries for changed fields.
+    """
+    where = cell_label(cell_score.cell)
+    assessment = _reviewable(user, cell_score.assessment_id, where)
+    current = CellScore.objects.select_for_update().get(pk=cell_score.pk)
+    if expected_version is not None and int(expected_version) != current.version:
+        raise Conflict(
+            f"{where}：此格已被他人修改，請重新載入後再修改",
+            where=where,
+            current=cell_values(current),
+        )
+    before = {"review_score": current.review_score, "review_comment": current.review_comment}
+    try:
+        current.review_score = parse_score(score, maximum=current.max_score, where=where)
+    except ScoreError as exc:
+        raise DomainError(str(exc), where=where) from exc
+    if comment is not None:
+        current.review_comment = normalize(comment)
+    if record_changes(
+        user=user, obj=current, before=before, fields=before, assessment_id=assessment.pk
+    ):
+        current.version += 1
+        current.save(update_fields=["review_score", "review_comment", "version"])
+    for field in ("review_score", "review_comment", "version"):
+        setattr(cell_score, field, getattr(current, field))
+    return cell_score
+
+
+@transaction.atomic
+def mark_reviewed(*, assessment: Assessment, user) -> Assessment:
+    """HQ has reviewed every cell: status submitted → reviewed.
+
+    Refused while a cell has no review score. Side effects: the status, an audit entry.
+    """
+    locked = _reviewable(user, assessment.pk, "複評")
+    missing = [
+        cell_label(c.cell)
+        for c in locked.cells.select_related("cell__dimension", "cell__item")
+        if c.review_score is None
+    ]
+    if missing:
+        raise DomainError(f"{missing[0]}：尚未填複評分數", where=missing[0])
+    record(
+        user=user,
+        obj=locked,
+        field="status",
+        old=locked.status,
+        new=Status.REVIEWED,
+        assessment_id=locked.pk,
+    )
+    locked.status = assessment.status = Status.REVIEWED
+    locked.save(update_fields=["status", "updated_at"])
+    return assessment
+
+
+@transaction.atomic
+def release_reviews(*, period: Period, user) -> ReviewRelease:
+    """Let the offices see the review scores of `period`.
+
+    Side effects: a ReviewRelease row (once per period), an audit entry on it.
+    """
+    if not can_review(user):
+        raise NotAllowed("只有總處業務處可以公布複評", where="release")
+    release, created = ReviewRelease.objects.get_or_create(
+        roc_year=period.roc_year,
+        start_month=period.start_month,
+        end_month=period.end_month,
+        defaults={"released_by": user},
+    )
+    if not created:
+        raise DomainError(f"{period} 的複評已公布", where="period")
+    record(user=user, obj=release, field="released", new=str(period))
+    return release
+
+
+def reviews_visible(user, assessment: Assessment, released: bool | None = None) -> bool:
+    """HQ always; the office once HQ released the period (pass `released` if already known)."""
+    if can_review(user):
+        return True
+    if released is None:
+        released = ReviewRelease.objects.filter(
+            roc_year=assessment.roc_year,
+            start_month=assessment.start_month,
+            end_month=assessment.end_month,
+        ).exists()
+    return released

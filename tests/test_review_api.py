@@ -1,0 +1,43 @@
+import pytest
+
+from servplan.offices.models import ApiToken, Role
+
+
+@pytest.fixture
+def call(client):
+    def _call(user, method, url, data=None):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+        return getattr(client, method)(url, data or {}, content_type="application/json", **headers)
+
+    return _call
+
+
+def test_review_release_and_what_the_office_sees(db, make, call):
+    a = make.submitted(make.assessment(rubric_=make.rubric(dimensions=1, items=1, cell_max=10)))
+    hq, clerk = make.user(role=Role.HQ_REVIEWER), make.user(office=a.office)
+    cell = a.cells.get()
+    url = f"/api/review/assessments/{a.pk}/cells/{cell.pk}/"
+    assert call(clerk, "patch", url, {"score": 4}).status_code == 403
+    assert call(hq, "patch", url, {"score": 40}).status_code == 400
+    response = call(hq, "patch", url, {"score": 4, "comment": "佐證不足", "version": cell.version})
+    assert response.status_code == 200 and response.json()["review_score"] == 4
+    assert call(hq, "patch", url, {"score": 3, "version": cell.version}).status_code == 409
+    assert "review" not in call(clerk, "get", f"/api/assessments/{a.pk}/").json()
+    assert (
+        call(hq, "get", f"/api/assessments/{a.pk}/").json()["review"]["cells"][0]["difference"]
+        == -1
+    )
+    assert (
+        call(hq, "post", f"/api/review/assessments/{a.pk}/reviewed/").json()["status"] == "reviewed"
+    )
+    assert call(clerk, "post", "/api/review/releases/", {"period": "114-1-6"}).status_code == 403
+    assert call(hq, "post", "/api/review/releases/", {"period": "114-1-6"}).status_code == 201
+    review = call(clerk, "get", f"/api/assessments/{a.pk}/").json()["review"]
+    assert review["cells"][0]["review_score"] == 4 and review["total"] == 4
+
+
+def test_other_offices_work_is_404_to_the_office(db, make, call):
+    a = make.submitted(make.assessment())
+    outsider = make.user(office=make.office())
+    url = f"/api/review/assessments/{a.pk}/reviewed/"
+    assert call(outsider, "post", url).status_code == 404
