@@ -121,3 +121,145 @@ def to_txt(blocks: list[tuple]) -> bytes:
             )
         lines.append("")
     return "\n".join(lines).encode()
+
+
+def _number(text: str):
+    """Spreadsheets hold scores as numbers, as a person typing them would."""
+    try:
+        value = float(text.removesuffix(" 分"))
+    except ValueError:
+        return text or None
+    return int(value) if value.is_integer() else value
+
+
+def _covered(spans: dict) -> set[tuple[int, int]]:
+    return {(r + i, c) for (r, c), n in spans.items() for i in range(1, n)}
+
+
+def to_docx(blocks: list[tuple]) -> bytes:
+    """Word with real merged cells (the dimension column spans its items' rows)."""
+    import io
+
+    from docx import Document
+
+    document = Document()
+    for block in blocks:
+        if block[0] == "p":
+            document.add_paragraph(block[1])
+            continue
+        _, rows, spans = block
+        table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        for (r, c), n in spans.items():
+            if n > 1:
+                table.cell(r, c).merge(table.cell(r + n - 1, c))
+        covered = _covered(spans)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                cell = table.cell(r, c)
+                lines = text.split("\n")
+                cell.paragraphs[0].text = lines[0]
+                for line in lines[1:]:
+                    cell.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _odf_table(rows, spans, *, numbers: bool):
+    from odf.table import CoveredTableCell, Table, TableColumn, TableRow
+    from odf.table import TableCell as OdfCell
+    from odf.text import P
+
+    table = Table(name=f"T{id(rows)}")
+    table.addElement(TableColumn(numbercolumnsrepeated=max(len(r) for r in rows)))
+    covered = _covered(spans)
+    for r, row in enumerate(rows):
+        tr = TableRow()
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                tr.addElement(CoveredTableCell())
+                continue
+            attrs = {}
+            if spans.get((r, c), 1) > 1:
+                attrs["numberrowsspanned"] = spans[(r, c)]
+            value = _number(text) if numbers else None
+            if isinstance(value, int | float):
+                attrs.update(valuetype="float", value=value)
+            cell = OdfCell(**attrs)
+            for line in text.split("\n"):
+                cell.addElement(P(text=line))
+            tr.addElement(cell)
+        table.addElement(tr)
+    return table
+
+
+def to_odt(blocks: list[tuple]) -> bytes:
+    import io
+
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    for block in blocks:
+        if block[0] == "p":
+            document.text.addElement(P(text=block[1]))
+        else:
+            document.text.addElement(_odf_table(block[1], block[2], numbers=False))
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+def _sheet_rows(blocks: list[tuple]):
+    """Rows of one sheet: paragraphs in column A, a blank row between blocks."""
+    rows, merges = [], []
+    for block in blocks:
+        if block[0] == "p":
+            rows.append([block[1]])
+        else:
+            _, table, spans = block
+            start = len(rows)
+            rows += [list(r) for r in table]
+            merges += [(start + r, c, n) for (r, c), n in spans.items() if n > 1]
+        rows.append([])
+    return rows, merges
+
+
+def to_xlsx(blocks: list[tuple]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    rows, merges = _sheet_rows(blocks)
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row, start=1):
+            if text:
+                sheet.cell(row=r, column=c, value=_number(text))
+    for r, c, n in merges:
+        sheet.merge_cells(start_row=r + 1, start_column=c + 1, end_row=r + n, end_column=c + 1)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def to_ods(blocks: list[tuple]) -> bytes:
+    import io
+
+    from odf.opendocument import OpenDocumentSpreadsheet
+
+    document = OpenDocumentSpreadsheet()
+    rows, merges = _sheet_rows(blocks)
+    width = max(len(r) for r in rows)
+    spans = {(r, c): n for r, c, n in merges}
+    padded = [row + [""] * (width - len(row)) for row in rows]
+    document.spreadsheet.addElement(_odf_table(padded, spans, numbers=True))
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+WRITERS = {".txt": to_txt, ".docx": to_docx, ".odt": to_odt, ".xlsx": to_xlsx, ".ods": to_ods}

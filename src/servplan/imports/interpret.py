@@ -116,6 +116,10 @@ def _header(row: list[str | None]) -> _Header | None:
         measure = col("子策略")
         if measure is None and len(practice) > 1:
             measure = practice[0]
+        elif measure is None and practice[-1] + 1 < len(texts) and not texts[practice[-1] + 1]:
+            # 「具體作法」 merged over two columns, recorded once: sub-strategy, then practices.
+            measure = practice[-1]
+            practice.append(practice[-1] + 1)
         return _Header(
             "plan",
             {

@@ -1,0 +1,93 @@
+"""OpenDocument tables and paragraphs (odt and ods share them)."""
+
+from __future__ import annotations
+
+from odf.element import Element
+
+from servplan.imports.readers.base import clean
+
+TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# Spreadsheets repeat the empty cells and rows up to the sheet's edge; real forms are far smaller.
+MAX_REPEAT = 200
+
+
+def local(node) -> tuple[str, str] | None:
+    return node.qname if isinstance(node, Element) else None
+
+
+def inline_text(node) -> str:
+    """The text of a paragraph, spaces and tabs (text:s, text:tab, text:line-break) included."""
+    parts: list[str] = []
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            parts.append(str(child.data))
+        elif local(child) == (TEXT_NS, "s"):
+            parts.append(" " * int(child.getAttribute("c") or 1))
+        elif local(child) in ((TEXT_NS, "tab"), (TEXT_NS, "line-break")):
+            parts.append(" ")
+        elif isinstance(child, Element):
+            parts.append(inline_text(child))
+    return "".join(parts)
+
+
+def block_lines(node, bullet: bool = False) -> list[str]:
+    """Paragraph lines of a cell or list: each text:p a line, list items as 「- …」."""
+    lines: list[str] = []
+    for child in node.childNodes:
+        name = local(child)
+        if name in ((TEXT_NS, "p"), (TEXT_NS, "h")):
+            line = clean(inline_text(child))
+            if line:
+                lines.append(f"- {line}" if bullet and not line[0].isdigit() else line)
+        elif name == (TEXT_NS, "list"):
+            lines += block_lines(child, bullet=True)
+        elif name in ((TEXT_NS, "list-item"), (TEXT_NS, "list-header"), (TEXT_NS, "section")):
+            lines += block_lines(child, bullet=bullet)
+    return lines
+
+
+def table_rows(table, *, numbers: bool = False) -> list[list[str | None]]:
+    """Rows of an ODF table; covered (merged-away) cells are None."""
+    rows: list[list[str | None]] = []
+    for row in _rows(table):
+        cells: list[str | None] = []
+        for cell in row.childNodes:
+            name = local(cell)
+            if name not in ((TABLE_NS, "table-cell"), (TABLE_NS, "covered-table-cell")):
+                continue
+            repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
+            value = None
+            if name == (TABLE_NS, "table-cell"):
+                value = _cell_value(cell, numbers)
+            if not value and repeat > MAX_REPEAT:
+                continue
+            cells += [value] * min(repeat, MAX_REPEAT)
+        repeat = int(row.getAttribute("numberrowsrepeated") or 1)
+        if not any(cells) and repeat > MAX_REPEAT:
+            continue
+        rows += [list(cells) for _ in range(min(repeat, MAX_REPEAT))]
+    return rows
+
+
+def _rows(node):
+    for child in node.childNodes:
+        name = local(child)
+        if name == (TABLE_NS, "table-row"):
+            yield child
+        elif name in (
+            (TABLE_NS, "table-header-rows"),
+            (TABLE_NS, "table-rows"),
+            (TABLE_NS, "table-row-group"),
+        ):
+            yield from _rows(child)
+
+
+def _cell_value(cell, numbers: bool) -> str | None:
+    if numbers and cell.getAttribute("valuetype") in ("float", "percentage", "currency"):
+        value = cell.getAttribute("value")
+        if value:
+            return value.removesuffix(".0") if value.endswith(".0") else value
+    text = "\n".join(block_lines(cell))
+    return text or None
