@@ -263,3 +263,48 @@ def to_ods(blocks: list[tuple]) -> bytes:
 
 
 WRITERS = {".txt": to_txt, ".docx": to_docx, ".odt": to_odt, ".xlsx": to_xlsx, ".ods": to_ods}
+
+
+FONTS = "/usr/share/fonts/opentype/noto"
+
+
+def _typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _typst_cell(text: str) -> str:
+    return "#linebreak()".join(f"#{_typst_string(line)}" for line in text.split("\n"))
+
+
+def to_pdf(blocks: list[tuple]) -> bytes:
+    """A PDF typeset by Typst with the Noto CJK fonts, merged cells as rowspans."""
+    import typst
+
+    parts = [
+        '#set page(paper: "a4", margin: 1.5cm)',
+        '#set text(font: "Noto Sans CJK TC", size: 9pt, lang: "zh")',
+    ]
+    for block in blocks:
+        if block[0] == "p":
+            parts.append(f"#par[#{_typst_string(block[1])}]")
+            continue
+        _, rows, spans = block
+        covered = _covered(spans)
+        columns = max(len(r) for r in rows)
+        cells = []
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                body = _typst_cell(text)
+                n = spans.get((r, c), 1)
+                cells.append(f"table.cell(rowspan: {n})[{body}]" if n > 1 else f"[{body}]")
+        parts.append(
+            f"#table(columns: {columns}, stroke: 0.5pt, inset: 4pt,\n  " + ",\n  ".join(cells) + ")"
+        )
+    return typst.compile(
+        "\n".join(parts).encode(), font_paths=[FONTS], ignore_system_fonts=True, format="pdf"
+    )
+
+
+WRITERS[".pdf"] = to_pdf
