@@ -68,6 +68,16 @@ def signatures(slots: list[dict]) -> dict:
     return {"kind": "signatures", "slots": slots}
 
 
+def signature_table(slots: list[dict]) -> dict:
+    """Signature blocks as a table, for formats without a drawing of their own: roles on top,
+    then the signer's name and ROC date under each with room for the seal."""
+    return table(
+        widths=[1] * len(slots),
+        header=[[cell(s["role"], align="center", bold=True) for s in slots]],
+        rows=[[cell(f"{s['name']}\n{s['date']}\n\u3000", align="center") for s in slots]],
+    )
+
+
 def grid(rows: list[list[dict]], columns: int) -> list[list[tuple[int, dict]]]:
     """Each row's cells with the column they start in, skipping positions covered by spans."""
     covered: set[tuple[int, int]] = set()
