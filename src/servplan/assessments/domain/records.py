@@ -198,7 +198,13 @@ def load_assessment(*, data: dict) -> tuple[Assessment, bool]:
     if existing:
         return existing, False
     ref = data["rubric"]
-    rubric = Rubric.objects.filter(roc_year=ref["roc_year"], version=ref.get("version", 1)).first()
+    # An import names the rubric it found or created by id; data files by year and version.
+    rubrics = (
+        Rubric.objects.filter(pk=ref["id"])
+        if "id" in ref
+        else Rubric.objects.filter(roc_year=ref["roc_year"], version=ref.get("version", 1))
+    )
+    rubric = rubrics.first()
     if rubric is None:
         raise DomainError(f"找不到 {ref['roc_year']} 年度評分表", where="rubric")
     assessment = create_assessment(
