@@ -51,7 +51,7 @@ def test_anonymous_is_sent_to_login(db, make, client):
 
 
 def test_the_seed_sheet_shows_subtotals_and_total(taitung, make, login):
-    response = login(make.user(office=taitung.office)).get(detail(taitung))
+    response = login(make.user(office=taitung.office, role=Role.DIRECTOR)).get(detail(taitung))
     text = response.text
     for number in ["285", "381", "136", "137", "939"]:
         assert f">{number}<" in text
@@ -72,8 +72,8 @@ def test_list_queries_do_not_grow_with_rows(db, make, login, django_assert_num_q
     for year in range(count):
         make.assessment(office=office, period=(110 + year, 1, 6))
     client = login(make.user(office=office))
-    # session, user, membership, the member's office (header) and the list itself
-    with django_assert_num_queries(5):
+    # session, user, membership, the member's office (header), the list, the rubrics to pick
+    with django_assert_num_queries(6):
         response = client.get(reverse("assessment-list"))
     assert response.text.count("年度 1 月至 6 月") == count
 
@@ -84,6 +84,27 @@ def test_sheet_queries_do_not_grow_with_the_rubric(
 ):
     a = make.assessment(rubric_=make.rubric(dimensions=dimensions, items=items))
     client = login(make.user(office=a.office))
-    with django_assert_num_queries(8):
+    # session, user, membership, assessment, dimensions, cells, findings, sign-offs,
+    # evidence, the office's approval chain, the member's office (header); the clerk's
+    # editing form and the pre-submit checks add none
+    with django_assert_num_queries(11):
         response = client.get(detail(a))
     assert response.text.count('id="cell-') == dimensions * items
+    assert response.text.count('name="score"') == dimensions * items
+
+
+@pytest.mark.parametrize(("dimensions", "items"), [(1, 1), (6, 5)])
+def test_a_locked_sheet_with_released_review_scores_keeps_its_queries_too(
+    db, make, login, django_assert_num_queries, dimensions, items
+):
+    from servplan.core.roc import Period
+    from servplan.review.domain import release_reviews
+
+    a = make.submitted(make.assessment(rubric_=make.rubric(dimensions=dimensions, items=items)))
+    release_reviews(period=Period(114, 1, 6), user=make.user(role=Role.HQ_REVIEWER))
+    client = login(make.user(office=a.office, role=Role.DIRECTOR))
+    # as above (sign-offs come with their signers), plus whether the period's review is released
+    with django_assert_num_queries(12):
+        response = client.get(detail(a))
+    assert response.text.count('id="cell-') == dimensions * items
+    assert "已送業務處，內容已鎖定" in response.text and "複評" in response.text

@@ -1,21 +1,299 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Assessment pages. Every change goes through servplan.assessments.domain."""
 
-from servplan.assessments.access import get_assessment_for_user, visible_assessments
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from servplan.assessments import domain
+from servplan.assessments.access import (
+    can_create,
+    can_edit,
+    can_review,
+    get_assessment_for_user,
+    visible_assessments,
+)
+from servplan.assessments.domain.evidence import ACCEPT, MAX_EVIDENCE_BYTES
+from servplan.assessments.history import history_entries
+from servplan.assessments.models import CellScore, Evidence, SignOff, Status
 from servplan.assessments.sheet import build_sheet, sheet_queryset
+from servplan.core.errors import DomainError
+from servplan.core.roc import RocError, parse_period
+from servplan.offices.access import membership
+from servplan.programs.models import Rubric
+
+
+def page_queryset():
+    """The sheet plus what the page adds: sign-offs with their signers, evidence per cell."""
+    return sheet_queryset().prefetch_related(
+        Prefetch("signoffs", queryset=SignOff.objects.select_related("user")),
+        Prefetch("cells__evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")),
+    )
 
 
 @login_required
 def assessment_list(request):
     assessments = visible_assessments(request.user).select_related("office", "rubric")
-    return render(request, "assessments/assessment_list.html", {"assessments": assessments})
+    m = membership(request.user)
+    office = m.office if m and m.office_id and can_create(request.user, m.office) else None
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "assessments": assessments,
+            "new_for": office,
+            "rubrics": Rubric.objects.order_by("-roc_year", "-version") if office else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_create(request):
+    m = membership(request.user)
+    if not (m and m.office_id):
+        raise Http404
+    try:
+        period = parse_period(request.POST.get("period", ""))
+        rubric = Rubric.objects.filter(pk=request.POST.get("rubric") or 0).first()
+        if rubric is None:
+            raise DomainError("請選擇評分表", where="rubric")
+        previous = None
+        if request.POST.get("copy_previous"):
+            previous = domain.previous_assessment(office=m.office, period=period)
+            if previous is None:
+                raise DomainError(f"沒有 {period} 之前的自行考核可沿用", where="copy_from")
+        created = domain.create_assessment(
+            office=m.office, rubric=rubric, period=period, user=request.user, copy_from=previous
+        )
+    except (DomainError, RocError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+        return redirect("assessment-list")
+    messages.success(request, f"已建立 {created.period} 自行考核")
+    return redirect("assessment-detail", created.pk)
+
+
+def _page_context(request, assessment) -> dict:
+    from servplan.review.domain import reviews_visible
+
+    sheet = build_sheet(assessment)
+    signoffs = list(assessment.signoffs.all())
+    state = domain.chain_state(assessment, signoffs)
+    last = signoffs[-1] if signoffs else None
+    m = membership(request.user)
+    current = state.current
+    editable = assessment.status == Status.DRAFT and can_edit(request.user, assessment)
+    return {
+        "a": assessment,
+        "sheet": sheet,
+        "editable": editable,
+        "state": state,
+        "problems": domain.check_assessment(assessment) if editable else [],
+        "returned": last
+        if assessment.status == Status.DRAFT and last and last.decision == "return"
+        else None,
+        "can_submit": editable and m is not None and m.role == "clerk",
+        "my_turn": current is not None
+        and m is not None
+        and m.office_id == assessment.office_id
+        and m.role == current[1],
+        "can_reopen": assessment.is_locked and can_review(request.user),
+        "can_review": assessment.status == Status.SUBMITTED and can_review(request.user),
+        "show_review": assessment.is_locked and reviews_visible(request.user, assessment),
+        "accept": ACCEPT,
+        "max_mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
+    }
 
 
 @login_required
 def assessment_detail(request, pk: int):
-    assessment = get_assessment_for_user(request.user, pk, sheet_queryset())
+    assessment = get_assessment_for_user(request.user, pk, page_queryset())
+    return render(request, "assessments/assessment_detail.html", _page_context(request, assessment))
+
+
+def _cell_for(request, pk: int, cell_id: int) -> CellScore:
+    assessment = get_assessment_for_user(request.user, pk)
+    return get_object_or_404(
+        CellScore.objects.select_related("cell__dimension", "cell__item", "assessment"),
+        pk=cell_id,
+        assessment=assessment,
+    )
+
+
+@login_required
+@require_POST
+def cell_save(request, pk: int, cell_id: int):
+    """HTMX: save one cell; answer its message plus the new version, subtotal and total."""
+    cell = _cell_for(request, pk, cell_id)
+    status, error, current = 200, "", {}
+    try:
+        domain.score_cell(
+            cell_score=cell,
+            score=request.POST.get("score", ""),
+            narrative=request.POST.get("narrative"),
+            expected_version=request.POST.get("version"),
+            user=request.user,
+        )
+    except domain.Conflict as exc:
+        status, error, current = 409, exc.message, exc.current
+    except domain.NotAllowed as exc:
+        status, error = 403, exc.message
+    except DomainError as exc:
+        status, error = 400, exc.message
+    assessment = page_queryset().get(pk=pk)
+    sheet = build_sheet(assessment)
+    dimension = next(d for d in sheet.dimensions if d.dimension.id == cell.cell.dimension_id)
     return render(
         request,
-        "assessments/assessment_detail.html",
-        {"a": assessment, "sheet": build_sheet(assessment)},
+        "assessments/_cell_saved.html",
+        {"c": cell, "d": dimension, "sheet": sheet, "error": error, "current": current},
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def cell_row(request, pk: int, cell_id: int):
+    """HTMX: the cell's row as it is now (after a conflict, to edit from the newer values)."""
+    assessment = get_assessment_for_user(request.user, pk, page_queryset())
+    context = _page_context(request, assessment)
+    for d in context["sheet"].dimensions:
+        for c in d.cells:
+            if c.pk == cell_id:
+                return render(
+                    request,
+                    "assessments/_cell_row.html",
+                    {**context, "c": c, "d": d, "first": c is d.cells[0]},
+                )
+    raise Http404
+
+
+def _act(request, pk: int, action) -> None:
+    assessment = get_assessment_for_user(request.user, pk)
+    try:
+        done = action(assessment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    _act(
+        request,
+        pk,
+        lambda a: (
+            domain.submit_assessment(
+                assessment=a, user=request.user, comment=request.POST.get("comment", "")
+            )
+            and "已送出，等待核章"
+        ),
+    )
+    return redirect("assessment-detail", pk)
+
+
+@login_required
+@require_POST
+def signoff(request, pk: int):
+    decision = request.POST.get("decision", "")
+
+    def act(a):
+        domain.decide(
+            assessment=a,
+            user=request.user,
+            decision=decision,
+            comment=request.POST.get("comment", ""),
+        )
+        if decision == "return":
+            return "已退回經辦"
+        return "已核可，自行考核已送業務處" if a.status == Status.SUBMITTED else "已核可"
+
+    _act(request, pk, act)
+    return redirect("assessment-detail", pk)
+
+
+@login_required
+@require_POST
+def reopen(request, pk: int):
+    _act(
+        request,
+        pk,
+        lambda a: (
+            domain.reopen_assessment(
+                assessment=a, user=request.user, reason=request.POST.get("reason", "")
+            )
+            and "已重新開啟為草稿"
+        ),
+    )
+    if visible_assessments(request.user).filter(pk=pk).exists():
+        return redirect("assessment-detail", pk)
+    return redirect("assessment-list")
+
+
+@login_required
+def history(request, pk: int):
+    assessment = get_assessment_for_user(request.user, pk)
+    return render(
+        request,
+        "assessments/assessment_history.html",
+        {"a": assessment, "entries": history_entries(assessment)},
+    )
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk: int, cell_id: int):
+    cell = _cell_for(request, pk, cell_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, f"{domain.cell_label(cell.cell)}：請選擇檔案")
+    else:
+        try:
+            domain.add_evidence(cell_score=cell, user=request.user, upload=upload)
+            messages.success(request, f"{domain.cell_label(cell.cell)}：已上傳「{upload.name}」")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect(reverse("assessment-detail", args=[pk]) + f"#cell-{cell.pk}")
+
+
+def _evidence_for(request, pk: int, evidence_id: int) -> Evidence:
+    assessment = get_assessment_for_user(request.user, pk)
+    return get_object_or_404(
+        Evidence.objects.select_related("cell_score__cell__dimension", "cell_score__cell__item"),
+        pk=evidence_id,
+        cell_score__assessment=assessment,
+    )
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int, evidence_id: int):
+    """The only way out for an evidence file: after the assessment's access rule."""
+    evidence = _evidence_for(request, pk, evidence_id)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not evidence.content_type.startswith(("image/", "application/pdf")),
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk: int, evidence_id: int):
+    evidence = _evidence_for(request, pk, evidence_id)
+    cell_pk = evidence.cell_score_id
+    try:
+        domain.remove_evidence(evidence=evidence, user=request.user)
+        messages.success(request, f"已刪除「{evidence.name}」")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("assessment-detail", args=[pk]) + f"#cell-{cell_pk}")
