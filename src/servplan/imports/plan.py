@@ -30,8 +30,8 @@ def _practices(text: str) -> list[tuple[int | None, str]]:
         result = [(None, clean(head))] if clean(head) else []
     else:
         result = []
-    for mark, following in zip(marks, [*marks[1:], None], strict=True):
-        end = following.start() if following else len(text)
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
         body = clean(text[mark.end() : end].replace("\n", " "))
         result.append((int(mark.group(1)), body))
     return result

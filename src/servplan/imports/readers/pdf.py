@@ -9,6 +9,7 @@ from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFil
 
 # A form is a few pages; a limit keeps a hostile PDF from holding a worker for minutes.
 MAX_PAGES = 100
+MIN_WRAPPED_LINE = 8
 _STARTS_PARAGRAPH = re.compile(
     r"^(?:\d{1,2}\s*[.、．](?!\d)|[(（]\d{1,2}[)）]|[-•‧]\s|[一二三四五六七八九十]+、)"
 )
@@ -21,11 +22,15 @@ def unwrap(text: str | None) -> str | None:
     if text is None:
         return None
     lines: list[str] = []
+    previous = ""
     for raw in text.split("\n"):
         line = clean(raw)
         if not line:
             continue
-        if lines and not _STARTS_PARAGRAPH.match(line):
+        # Only a full line wraps; short lines (「業務組」「人資組」) are separate entries.
+        wrapped = len(previous) >= MIN_WRAPPED_LINE
+        previous = line
+        if lines and wrapped and not _STARTS_PARAGRAPH.match(line):
             joint = " " if _ASCII_END.search(lines[-1]) and _ASCII_START.match(line) else ""
             lines[-1] = f"{lines[-1]}{joint}{line}"
         else:
