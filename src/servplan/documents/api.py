@@ -1,3 +1,27 @@
+"""Export endpoints: GET /api/assessments/{id}/export/?format=F&form=X, /api/plans/{id}/export/."""
+
 from ninja import Router
 
+from servplan.assessments.access import get_assessment_for_user
+from servplan.assessments.sheet import sheet_queryset
+from servplan.documents.export import export_assessment, export_plan
+from servplan.documents.views import file_response
+from servplan.plans.access import get_plan_for_user
+from servplan.plans.serializers import plans_for_export
+
 router = Router(tags=["documents"])
+
+
+@router.get("/assessments/{assessment_id}/export/")
+def assessment_export(request, assessment_id: int, format: str = "pdf", form: str = "all"):
+    """The assessment as pdf/odt/docx (form score-sheet, summary, follow-up or all) or as
+    xlsx/ods/csv/json/xml. 404 when not visible; 400 for an unknown format or form."""
+    assessment = get_assessment_for_user(request.user, assessment_id, sheet_queryset())
+    return file_response(export_assessment(assessment, fmt=format, form=form))
+
+
+@router.get("/plans/{plan_id}/export/")
+def plan_export(request, plan_id: int, format: str = "pdf"):
+    """The office plan as pdf, odt or docx."""
+    plan = get_plan_for_user(request.user, plan_id, plans_for_export())
+    return file_response(export_plan(plan, fmt=format))

@@ -1,1 +1,12 @@
-urlpatterns = []
+from django.urls import path
+
+from servplan.documents import views
+
+urlpatterns = [
+    path(
+        "assessments/<int:pk>/export/<str:fmt>/",
+        views.assessment_export,
+        name="assessment-export",
+    ),
+    path("plans/<int:pk>/export/<str:fmt>/", views.plan_export, name="plan-export"),
+]
