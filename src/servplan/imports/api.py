@@ -1,3 +1,71 @@
-from ninja import Router
+"""POST /api/imports/: check (dry run) or import an uploaded file."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+
+from servplan.imports.access import check_office, require_importer
+from servplan.imports.domain import (
+    ImportRefused,
+    check_file,
+    import_file,
+    oversized,
+    record_as_dict,
+)
 
 router = Router(tags=["imports"])
+
+
+def _json(body, status: int) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _refused(result) -> JsonResponse:
+    first = result.errors[0]
+    return _json(
+        {
+            "detail": f"{first.message}（共 {len(result.errors)} 項錯誤，未匯入）",
+            "where": first.where,
+            "issues": [i.as_dict() for i in result.issues],
+            "result": result.as_dict(),
+        },
+        400,
+    )
+
+
+@router.post("/imports/")
+def create_import(
+    request,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = False,
+    office: Form[str] = "",
+):
+    """Multipart `file` (and `dry_run`, `office`): 200 the check, 201 the stored record, 200 the
+    record an identical file became earlier, 400 with the issues when there are errors."""
+    try:
+        require_importer(request.user)
+    except PermissionDenied as exc:
+        return _json({"detail": str(exc)}, 403)
+    name = file.name or "upload"
+    if (refusal := oversized(filename=name, size=file.size)) is not None:
+        return _refused(refusal)
+    data = file.read()
+    result = check_file(filename=name, data=data, office=office or None)
+    if result.errors:
+        return _refused(result)
+    check_office(request.user, result)
+    if dry_run:
+        return _json(result.as_dict(), 200)
+    try:
+        entry, created, _ = import_file(
+            filename=name, data=data, office=office or None, user=request.user
+        )
+    except ImportRefused as exc:
+        return _refused(exc.result)
+    body = {
+        **record_as_dict(entry),
+        "import": {"id": entry.id, "file": entry.filename, "created": created},
+        "issues": [i.as_dict() for i in result.issues],
+    }
+    return _json(body, 201 if created else 200)

@@ -21,7 +21,7 @@ from servplan.core.narrative import normalize
 from servplan.imports.checks import check_document, resolve_office
 from servplan.imports.document import ERROR, Issue, ReadAssessment, ReadDocument, ReadPlan
 from servplan.imports.models import ImportKind, ImportRecord, PendingUpload
-from servplan.imports.readers.base import UnreadableFile
+from servplan.imports.readers.base import MAX_FILE_BYTES, UnreadableFile
 from servplan.imports.reading import read_document
 from servplan.offices.models import Office
 from servplan.plans.models import OfficePlan, PlanStatus
@@ -163,6 +163,17 @@ def check_file(*, filename: str, data: bytes, office: str | None = None) -> Chec
     if isinstance(doc, ReadAssessment):
         result.rubric = matching_rubric(rubric_spec_for(doc))
     return result
+
+
+def oversized(*, filename: str, size: int | None) -> CheckResult | None:
+    """The refusal of a file too large to read at all (checked before reading it)."""
+    if size is None or size <= MAX_FILE_BYTES:
+        return None
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    message = f"無法讀取「{filename}」：檔案過大（{size // (1024 * 1024)} MB），上限為 {limit} MB"
+    return CheckResult(
+        filename, "", None, None, issues=[Issue(ERROR, "unreadable", message, "file")]
+    )
 
 
 def existing_import(data: bytes) -> ImportRecord | None:

@@ -1,0 +1,133 @@
+"""Upload → preview → confirm or cancel, in the browser's pages."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from servplan.assessments.models import Assessment
+from servplan.imports.domain import import_file
+from servplan.imports.models import ImportRecord, PendingUpload
+from servplan.offices.domain import find_office
+from servplan.offices.models import Role
+from tests.imports.forms import small_sheet, to_docx, to_txt
+
+SEED = (Path(__file__).parent / "imports" / "fixtures" / "seed-000.txt").read_bytes()
+UPLOAD = reverse("import-upload")
+
+
+@pytest.fixture
+def taitung_office(shipped):
+    return find_office("台東")
+
+
+def login(client, make, *, role=Role.CLERK, office=None):
+    user = make.user(role=role, office=office)
+    client.force_login(user)
+    return user
+
+
+def post_file(client, name, data, **extra):
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data), **extra})
+
+
+def test_upload_preview_confirm(client, make, taitung_office):
+    login(client, make, office=taitung_office)
+    response = post_file(client, "seed.txt", SEED)
+    assert response.status_code == 302
+    upload = PendingUpload.objects.get()
+    assert response.url == reverse("import-preview", args=[upload.pk])
+    assert Assessment.objects.count() == 0
+
+    page = client.get(response.url).content.decode()
+    assert "台東區營業處 114 年度 1 月至 6 月 自行考核" in page
+    assert "沒有錯誤，有 1 項警告" in page
+    # The duplicate is shown at both cells it names.
+    assert page.count('class="issue-warning" data-cell="可持續性／') == 2
+    assert "確認匯入" in page
+
+    response = client.post(reverse("import-confirm", args=[upload.pk]))
+    assessment = Assessment.objects.get()
+    assert response.url == reverse("assessment-detail", args=[assessment.pk])
+    assert PendingUpload.objects.count() == 0
+    assert ImportRecord.objects.get().assessment == assessment
+
+
+def test_cancel_stores_nothing(client, make, taitung_office):
+    login(client, make, office=taitung_office)
+    post_file(client, "seed.txt", SEED)
+    upload = PendingUpload.objects.get()
+    response = client.post(reverse("import-cancel", args=[upload.pk]))
+    assert response.url == UPLOAD
+    assert (PendingUpload.objects.count(), Assessment.objects.count()) == (0, 0)
+
+
+def test_errors_are_shown_at_their_cells_and_nothing_is_kept(client, make, shipped):
+    miaoli = find_office("苗栗")
+    login(client, make, office=miaoli)
+    sheet = small_sheet()
+    sheet.dimensions[0].cells[1].score = 150
+    response = post_file(client, "bad.docx", to_docx(sheet.blocks()))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="issue-error" data-cell="服務品質／數位服務"' in page
+    assert "服務品質／數位服務：自評 150 分超過配分 100 分" in page
+    assert "確認匯入" not in page
+    assert PendingUpload.objects.count() == 0
+
+
+def test_unreadable_and_oversized_files(client, make, taitung_office, settings):
+    login(client, make, office=taitung_office)
+    response = post_file(client, "x.xlsx", b"garbage")
+    assert response.status_code == 400 and "損毀" in response.content.decode()
+    big = SimpleUploadedFile("big.txt", b"a" * (21 * 1024 * 1024))
+    response = client.post(UPLOAD, {"file": big})
+    assert response.status_code == 400 and "檔案過大" in response.content.decode()
+    assert PendingUpload.objects.count() == 0
+
+
+def test_a_form_of_another_office_is_refused(client, make, taitung_office):
+    login(client, make, office=taitung_office)
+    response = post_file(client, "miaoli.txt", to_txt(small_sheet().blocks()))
+    assert response.status_code == 400
+    assert "您只能匯入本處的文件" in response.content.decode()
+    assert PendingUpload.objects.count() == 0
+
+
+def test_same_office_other_role_may_import_outsiders_may_not_see_uploads(
+    client, make, taitung_office
+):
+    login(client, make, office=taitung_office)
+    post_file(client, "seed.txt", SEED)
+    upload = PendingUpload.objects.get()
+    # Another role of the same office imports its own uploads, but not the clerk's.
+    login(client, make, role=Role.MANAGER, office=taitung_office)
+    assert client.get(UPLOAD).status_code == 200
+    assert client.get(reverse("import-preview", args=[upload.pk])).status_code == 404
+    assert client.post(reverse("import-confirm", args=[upload.pk])).status_code == 404
+    # An outsider (another office) neither.
+    login(client, make, office=find_office("苗栗"))
+    assert client.get(reverse("import-preview", args=[upload.pk])).status_code == 404
+    # HQ reviewers don't import.
+    login(client, make, role=Role.HQ_REVIEWER)
+    assert client.get(UPLOAD).status_code == 403
+    assert PendingUpload.objects.count() == 1
+
+
+def test_anonymous_is_sent_to_login(client, shipped):
+    assert client.get(UPLOAD).status_code == 302
+
+
+@pytest.mark.parametrize("records", [1, 3])
+def test_the_upload_page_lists_imports_in_fixed_queries(
+    client, make, shipped, django_assert_num_queries, records
+):
+    miaoli = find_office("苗栗")
+    for n in range(records):
+        sheet = small_sheet(period=f"{110 + n} 年度 1 月至 6 月")
+        import_file(filename=f"f{n}.txt", data=to_txt(sheet.blocks()))
+    login(client, make, office=miaoli)
+    with django_assert_num_queries(5):
+        response = client.get(UPLOAD)
+    assert response.content.decode().count("<td>f") == records
