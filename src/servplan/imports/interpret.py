@@ -23,7 +23,8 @@ from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFil
 
 NOTHING = "無"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９（）：～", "0123456789():~")
-_MAX = re.compile(r"\(\s*(?:滿分\s*)?(\d+(?:\.\d+)?)\s*分\s*\)")
+# Seven digits is far beyond any form; longer numbers are read as text, never as huge Decimals.
+_MAX = re.compile(r"\(\s*(?:滿分\s*)?(\d{1,7}(?:\.\d{1,2})?)\s*分\s*\)")
 _NUMBERING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*[.、](?!\d)|\([一二三四五六七八九十\d]+\))\s*"
 )
@@ -31,10 +32,10 @@ _TITLE = re.compile(
     r"^(?P<office>\D*?)\s*(?P<year>\d{2,3})\s*年度?\s*"
     r"(?:(?P<start>\d{1,2})\s*月?\s*(?:至|~|-|－)\s*(?P<end>\d{1,2})\s*月)?\s*(?P<rest>.*)$"
 )
-_TOTAL_MAX = re.compile(r"(?:滿分|總成績)\s*(\d+(?:\.\d+)?)\s*分")
-_TOTAL = re.compile(r"總分\s*[:]?\s*(\d+(?:\.\d+)?)\s*分?")
+_TOTAL_MAX = re.compile(r"(?:滿分|總成績)\s*(\d{1,7}(?:\.\d{1,2})?)\s*分")
+_TOTAL = re.compile(r"總分\s*[:]?\s*(\d{1,7}(?:\.\d{1,2})?)(?!\d)\s*分?")
 _LABEL_SEPARATORS = re.compile(r"[\s\-－—–／/、]")
-_SCORE_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_SCORE_NUMBER = re.compile(r"^-?\d{1,7}(?:\.\d{1,2})?$")
 
 
 def _text(cell: str | None) -> str:

@@ -1,0 +1,185 @@
+"""Damaged, empty, oversized and zip-bomb files: a clear error within seconds, nothing stored."""
+
+import io
+import time
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from servplan.assessments.models import Assessment
+from servplan.imports.checks import check_document
+from servplan.imports.domain import ImportRefused, check_file, import_file
+from servplan.imports.models import ImportRecord
+from servplan.imports.readers.base import UnreadableFile
+from servplan.imports.reading import read_document
+from servplan.programs.models import Rubric
+from tests.imports.forms import FONTS, WRITERS, small_sheet
+
+FORMATS = list(WRITERS)
+
+
+def refused(name: str, data: bytes) -> str:
+    """Import `data`: it must be refused as unreadable, quickly, with nothing stored."""
+    before = (Assessment.objects.count(), Rubric.objects.count(), ImportRecord.objects.count())
+    started = time.monotonic()
+    with pytest.raises(ImportRefused) as refusal:
+        import_file(filename=name, data=data)
+    assert time.monotonic() - started < 5
+    [issue] = refusal.value.result.issues
+    assert issue.code == "unreadable"
+    after = (Assessment.objects.count(), Rubric.objects.count(), ImportRecord.objects.count())
+    assert after == before
+    return issue.message
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_zero_byte_file(shipped, suffix):
+    assert "0 位元組" in refused(f"empty{suffix}", b"")
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_corrupted_file(shipped, suffix):
+    good = WRITERS[suffix](small_sheet().blocks())
+    # Keep the head (zip signature, %PDF-) and break everything after it.
+    damaged = good[:40] + bytes(range(256)) * 8
+    assert "損毀" in refused(f"damaged{suffix}", damaged) or suffix == ".txt"
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".odt", ".xlsx", ".ods"])
+def test_truncated_office_file(shipped, suffix):
+    good = WRITERS[suffix](small_sheet().blocks())
+    assert "損毀" in refused(f"cut{suffix}", good[: len(good) // 2])
+
+
+def test_a_file_that_is_not_what_its_name_says(shipped):
+    assert "損毀" in refused("form.docx", WRITERS[".pdf"](small_sheet().blocks()))
+    assert "不是 PDF" in refused("form.pdf", WRITERS[".docx"](small_sheet().blocks()))
+
+
+def _bomb(members: dict[str, int]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, size in members.items():
+            with archive.open(name, "w") as member:
+                chunk = b"\0" * (1024 * 1024)
+                for _ in range(size // len(chunk)):
+                    member.write(chunk)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".odt", ".ods"])
+def test_zip_bomb_is_refused_before_parsing(shipped, suffix):
+    data = _bomb({"[Content_Types].xml": 0, "word/document.xml": 64 * 1024 * 1024})
+    assert len(data) < 1024 * 1024
+    assert "壓縮炸彈" in refused(f"bomb{suffix}", data)
+
+
+def test_zip_of_many_moderate_members_is_refused(shipped):
+    data = _bomb({f"xl/worksheets/sheet{n}.xml": 2 * 1024 * 1024 for n in range(60)})
+    assert "壓縮炸彈" in refused("many.xlsx", data)
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".pdf", ".docx"])
+def test_fifty_megabyte_file(shipped, suffix):
+    assert "檔案過大" in refused(f"huge{suffix}", b"%PDF-" + b"a" * (50 * 1024 * 1024))
+
+
+def test_scanned_pdf_without_text(shipped):
+    import typst
+
+    data = typst.compile(
+        b"#rect(width: 5cm, height: 3cm, fill: gray)",
+        font_paths=[FONTS],
+        ignore_system_fonts=True,
+        format="pdf",
+    )
+    assert "沒有文字" in refused("scan.pdf", data)
+
+
+def test_unsupported_extension(shipped):
+    assert "不支援" in refused("form.doc", b"\xd0\xcf\x11\xe0")
+
+
+def test_check_never_writes(shipped):
+    before = ImportRecord.objects.count(), Rubric.objects.count()
+    result = check_file(filename="f.xlsx", data=WRITERS[".xlsx"](small_sheet().blocks()))
+    assert result.errors == []
+    assert (ImportRecord.objects.count(), Rubric.objects.count()) == before
+
+
+PIECES = st.sampled_from(
+    [
+        "台東區營業處 114 年度 1 月至 6 月提升服務效能執行計畫考核項目及評分表",
+        "苗栗區營業處 112 年度提升服務效能執行計畫",
+        "0 年度 13 月至 0 月執行計畫",
+        "執行構面",
+        "評核項目",
+        "評分重點",
+        "自評",
+        "考核項目",
+        "分數",
+        "優點",
+        "建議改善事項",
+        "改善辦理情形",
+        "面向",
+        "執行策略",
+        "具體作法",
+        "承辦部門",
+        "執行期間",
+        "總分：",
+        "總分（滿分 1000 分）",
+        "小計",
+        "創新性 (300 分)",
+        "一、公私協力 (100 分)",
+        "(1)",
+        "1.",
+        "-",
+        "無",
+        "95",
+        "-5",
+        "94.3",
+        "1e400",
+        "NaN",
+        "99999999999999999999999999999",
+        "(99999999999999 分)",
+        "<p>",
+        "</p>",
+        "<ol><li>",
+        "</li></ol>",
+        "<ul>",
+        "<b>",
+        "&amp;",
+        "\t",
+        "\t",
+        "\n",
+        "\n",
+        " ",
+        "考核日期：114 年 2 月 30 日",
+        "112 年 3 月 21 日陳准實施",
+        "壹、計畫依據",
+        "參、實施對象：",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.lists(PIECES, max_size=80).map(lambda p: "".join(p).encode()), st.binary()))
+def test_the_text_reader_raises_only_its_own_error(data):
+    try:
+        doc = read_document("fuzz.txt", data)
+    except UnreadableFile as exc:
+        assert exc.reason
+        return
+    for issue in check_document(doc):
+        assert issue.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400))
+def test_the_text_reader_on_any_text(text):
+    try:
+        read_document("fuzz.txt", text.encode("utf-8", "surrogatepass"))
+    except UnreadableFile as exc:
+        assert exc.reason
