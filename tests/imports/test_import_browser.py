@@ -1,0 +1,73 @@
+"""Upload → preview with the issues at their cells → confirm, and cancel, in headless Chromium."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from servplan.assessments.models import Assessment
+from servplan.core.setup import load_shipped_data
+from servplan.imports.models import PendingUpload
+from servplan.offices.domain import find_office
+from tests.factories import PASSWORD
+from tests.imports.forms import small_sheet, to_xlsx
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SEED = Path(__file__).parent / "fixtures" / "seed-000.txt"
+
+
+def log_in(chromium, live_server, user):
+    page = chromium.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def test_upload_preview_confirm_and_cancel(chromium, live_server, make, screenshot, tmp_path):
+    load_shipped_data(sample=False)
+    clerk = make.user(office=find_office("台東"))
+    page = log_in(chromium, live_server, clerk)
+
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files("input[name=file]", str(SEED))
+    page.click(".import-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/imports/uploads/\d+/$"))
+    expect(page.locator("#issues")).to_contain_text("沒有錯誤，有 1 項警告")
+    duplicates = page.locator("tr.issue-warning[data-cell^='可持續性／']")
+    expect(duplicates).to_have_count(2)
+    screenshot(page, "preview-seed-000")
+    page.click("#confirm-import")
+    page.wait_for_url(re.compile(r".*/assessments/\d+/$"))
+    assert Assessment.objects.filter(office__name="台東區營業處").count() == 1
+    screenshot(page, "imported")
+
+    # A form with an over-maximum score: shown at its cell, and nothing can be confirmed.
+    miaoli = make.user(office=find_office("苗栗"))
+    page = log_in(chromium, live_server, miaoli)
+    sheet = small_sheet()
+    sheet.dimensions[0].cells[0].score = 250
+    bad = tmp_path / "miaoli.xlsx"
+    bad.write_bytes(to_xlsx(sheet.blocks()))
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click(".import-form button[type=submit]")
+    cell = page.locator("tr.issue-error[data-cell='服務品質／便民服務']")
+    expect(cell).to_contain_text("自評 250 分超過配分 200 分")
+    expect(page.locator("#confirm-import")).to_have_count(0)
+    screenshot(page, "preview-with-error")
+
+    # A correct one, then cancelled: nothing stored.
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(to_xlsx(small_sheet().blocks()))
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files("input[name=file]", str(good))
+    page.click(".import-form button[type=submit]")
+    page.click("#cancel-import")
+    expect(page.locator(".messages")).to_contain_text("未存入任何資料")
+    assert PendingUpload.objects.count() == 0
+    assert Assessment.objects.filter(office__name="苗栗區營業處").count() == 0
