@@ -1,0 +1,137 @@
+"""`servplan dump` / `servplan restore`: everything moves, between SQLite and PostgreSQL too."""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from servplan.assessments.sheet import assessment_to_dict, sheet_queryset
+from servplan.audit.models import AuditEntry
+from servplan.core.backup import dump, restore
+from servplan.core.errors import DomainError
+from servplan.offices.models import ApiToken
+
+SERVPLAN = str(Path(sys.executable).with_name("servplan"))
+PG = os.environ.get("SERVPLAN_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/servplan")
+
+
+def snapshot():
+    return {
+        "assessments": [assessment_to_dict(a) for a in sheet_queryset().order_by("pk")],
+        "users": sorted(get_user_model().objects.values_list("username", "password", "is_staff")),
+        "tokens": sorted(ApiToken.objects.values_list("digest", "user__username")),
+        "audit": list(
+            AuditEntry.objects.order_by("pk").values_list(
+                "object_type", "object_id", "field", "old", "new"
+            )
+        ),
+    }
+
+
+@pytest.fixture
+def filled(transactional_db, make):
+    from servplan.core.setup import load_shipped_data
+
+    load_shipped_data(sample=True)
+    user = make.user(office=make.office())
+    ApiToken.issue(user)
+    from servplan.audit.domain import record
+
+    record(user=user, obj=user, field="測試", old="舊", new="新")
+    evidence = Path(settings.MEDIA_ROOT, "evidence", "1", "佐證.pdf")
+    evidence.parent.mkdir(parents=True, exist_ok=True)
+    evidence.write_bytes(b"%PDF-1.4 test")
+    return evidence
+
+
+def test_round_trip_is_lossless(filled, tmp_path):
+    before = snapshot()
+    backup = tmp_path / "backup.zip"
+    counts = dump(target=backup)
+    assert counts["assessments.cellscore"] == 12
+    with zipfile.ZipFile(backup) as zf:
+        assert "media/evidence/1/佐證.pdf" in zf.namelist()
+    filled.unlink()
+
+    restore(source=backup, replace=True)
+    assert snapshot() == before
+    assert filled.read_bytes() == b"%PDF-1.4 test"
+    # New rows get fresh ids after a restore (sequences were moved past the restored ids).
+    ApiToken.issue(get_user_model().objects.first())
+
+
+def test_restore_refuses_a_database_with_records(filled, tmp_path):
+    backup = tmp_path / "backup.zip"
+    dump(target=backup)
+    with pytest.raises(DomainError, match="--replace"):
+        restore(source=backup)
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(transactional_db, tmp_path):
+    bad = tmp_path / "x.zip"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(DomainError, match="無法讀取備份檔"):
+        restore(source=bad)
+
+
+def _run(*args, url):
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "servplan.settings.base"}
+    env["SERVPLAN_MEDIA_ROOT"] = (
+        env.get("SERVPLAN_MEDIA_ROOT_TEST", env.get("TMPDIR", "/tmp"))
+        + "/servplan-media-"
+        + url.rsplit("/", 1)[-1]
+    )
+    result = subprocess.run([SERVPLAN, *args], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _pg_admin():
+    import dj_database_url
+    import psycopg
+
+    c = dj_database_url.parse(PG)
+    try:
+        return psycopg.connect(
+            host=c["HOST"],
+            port=c["PORT"] or 5432,
+            user=c["USER"],
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=3,
+        ), c
+    except psycopg.OperationalError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("PostgreSQL not reachable")
+
+
+def test_sqlite_to_postgresql_and_back(tmp_path):
+    conn, c = _pg_admin()
+    name = f"servplan_backup_{uuid.uuid4().hex[:8]}"
+    conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        sqlite_a = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+        sqlite_b = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+        pg = f"postgres://{c['USER']}@{c['HOST']}:{c['PORT'] or 5432}/{name}"
+        _run("init", "--sample", url=sqlite_a)
+        original = json.loads(_run("list", "assessments", "--json", url=sqlite_a))
+        _run("dump", "-o", str(tmp_path / "a.zip"), url=sqlite_a)
+        _run("restore", str(tmp_path / "a.zip"), url=pg)
+        assert json.loads(_run("list", "assessments", "--json", url=pg)) == original
+        _run("dump", "-o", str(tmp_path / "pg.zip"), url=pg)
+        _run("restore", str(tmp_path / "pg.zip"), url=sqlite_b)
+        assert json.loads(_run("list", "assessments", "--json", url=sqlite_b)) == original
+        assert json.loads(_run("list", "plans", "--json", url=sqlite_b)) == json.loads(
+            _run("list", "plans", "--json", url=sqlite_a)
+        )
+    finally:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
