@@ -5,7 +5,7 @@ import os
 import pytest
 from django.urls import reverse
 
-from servplan.assessments.models import CellScore
+from servplan.assessments.models import Assessment, CellScore, Status
 from servplan.core.middleware import CONTENT_SECURITY_POLICY
 from tests.factories import PASSWORD
 
@@ -48,10 +48,13 @@ def test_payloads_are_escaped_in_the_html(db, make, client):
 
 
 @pytest.mark.browser
-def test_no_payload_runs_in_chromium(transactional_db, make, live_server, tmp_path):
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED])
+def test_no_payload_runs_in_chromium(transactional_db, make, live_server, status):
+    """Drafts show narratives in edit boxes, submitted ones as text: neither runs them."""
     from playwright.sync_api import sync_playwright
 
     assessment = hostile_assessment(make)
+    Assessment.objects.filter(pk=assessment.pk).update(status=status)
     user = make.user(office=assessment.office)
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -75,9 +78,12 @@ def test_no_payload_runs_in_chromium(transactional_db, make, live_server, tmp_pa
         for link in page.locator("a", has_text="點我").all():
             link.click()
         pwned = page.evaluate("window.__pwned")
-        shown = page.locator("table.score-sheet").inner_text()
+        boxes = page.locator("table.score-sheet textarea")
+        shown = page.locator("table.score-sheet").inner_text() + "".join(
+            boxes.nth(i).input_value() for i in range(boxes.count())
+        )
         os.makedirs("test-artifacts", exist_ok=True)
-        page.screenshot(path="test-artifacts/xss-narratives.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/xss-narratives-{status}.png", full_page=True)
         browser.close()
     assert pwned is None and dialogs == []
     assert (
