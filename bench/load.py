@@ -77,7 +77,7 @@ def prepare(*, offices: int, signing_per_office: int) -> list[Office]:
     """Migrate, load the shipped data, and give each office users, tokens and assessments."""
     from django.core.management import call_command
 
-    from servplan.assessments.domain import create_assessment
+    from servplan.assessments.domain import create_assessment, score_cell
     from servplan.core.roc import Period
     from servplan.core.setup import load_shipped_data
     from servplan.offices.domain import add_user
@@ -98,10 +98,21 @@ def prepare(*, offices: int, signing_per_office: int) -> list[Office]:
             )
             tokens[role] = ApiToken.issue(user)
         editing = create_assessment(office=office, rubric=rubric, period=Period(114, 1, 6))
-        signing = [
-            create_assessment(office=office, rubric=rubric, period=Period(100 + k, 1, 6)).pk
-            for k in range(signing_per_office)
-        ]
+        signing = []
+        for k in range(signing_per_office):
+            assessment = create_assessment(
+                office=office, rubric=rubric, period=Period(100 + k, 1, 6)
+            )
+            # Complete, so that the pre-submit check lets the clerk submit it.
+            for n, cell in enumerate(
+                assessment.cells.select_related("cell__dimension", "cell__item")
+            ):
+                score_cell(
+                    cell_score=cell,
+                    score=cell.max_score,
+                    narrative=f"第 {n + 1} 格的執行情形說明，內容各不相同。",
+                )
+            signing.append(assessment.pk)
         result.append(Office(office.name, editing.pk, signing, tokens, clerk_username))
     return result
 
@@ -109,6 +120,7 @@ def prepare(*, offices: int, signing_per_office: int) -> list[Office]:
 def verify(stats: Stats) -> list[str]:
     """Every acknowledged write is in the database, and none was overwritten by a stale one."""
     from servplan.assessments.models import CellScore, SignOff
+    from servplan.core.scores import format_score
 
     problems = []
     cells = CellScore.objects.in_bulk(list(stats.acked_cells))
@@ -125,8 +137,7 @@ def verify(stats: Stats) -> list[str]:
                 f"cell {cell_id}: acknowledged version {last_version} but database has {cell.version}"
             )
         elif cell.version == last_version and (
-            str(cell.score.normalize() if cell.score is not None else "") != last_score
-            or cell.narrative != last_narrative
+            format_score(cell.score) != last_score or cell.narrative != last_narrative
         ):
             problems.append(
                 f"cell {cell_id}: acknowledged value of version {last_version} was overwritten"
