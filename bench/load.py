@@ -310,7 +310,7 @@ async def signer_chain(base, office: Office, budget: Budget, stats: Stats) -> No
                 r = await call(clients[role], stats, f"POST {decision}", "POST", url, json=body)
                 if r is None:
                     return
-                if r.status_code != 200:
+                if not r.is_success:
                     stats.errors.append(f"{decision} by {role}: {r.status_code} {r.text[:200]}")
                     return
                 stats.acked_signoffs[assessment_id].append(decision)
