@@ -23,8 +23,9 @@ Progress = Callable[[int, int, str], None]
 def export_period(period: Period, *, fmt: str, progress: Progress | None = None) -> bytes:
     """A ZIP with, per office, its three forms (pdf/odt/docx) or its data file.
 
-    `progress(done, total, name)` is called after each file. The PDF compiler is shared by
-    all files, so fonts are loaded once for the batch.
+    `progress(done, total, name)` is called after each file. All PDFs go through the
+    process's one Typst compiler: fonts load once, and layouts of text the offices share
+    (rubric items, headings) come from its cache.
     """
     fmt = check_format(fmt, ASSESSMENT_FORMATS)
     assessments = list(
@@ -40,12 +41,13 @@ def export_period(period: Period, *, fmt: str, progress: Progress | None = None)
         raise DomainError(f"{period}沒有任何區營業處的自行考核", where="period")
     per_office = forms.ASSESSMENT_FORMS if fmt in DOCUMENT_FORMATS else ("data",)
     total = len(assessments) * len(per_office)
-    done = 0
-    buffer = io.BytesIO()
     # PDF and the office formats are compressed already: storing them is faster.
     packed = fmt in ("csv", "json", "xml")
-    compression = zipfile.ZIP_DEFLATED if packed else zipfile.ZIP_STORED
-    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(
+        buffer, "w", compression=zipfile.ZIP_DEFLATED if packed else zipfile.ZIP_STORED
+    ) as archive:
+        done = 0
         for assessment in assessments:
             office = assessment.office.name
             for form in per_office:
@@ -53,8 +55,9 @@ def export_period(period: Period, *, fmt: str, progress: Progress | None = None)
                     assessment, fmt=fmt, form=form if form != "data" else "all"
                 )
                 label = forms.FORM_TITLES.get(form, "資料")
-                name = f"{period.slug}/{office}/{office} {period} {label}.{fmt}"
-                archive.writestr(name, result.content)
+                archive.writestr(
+                    f"{period.slug}/{office}/{office} {period} {label}.{fmt}", result.content
+                )
                 done += 1
                 if progress:
                     progress(done, total, f"{office} {label}")

@@ -72,11 +72,7 @@ def assessment_filename(assessment: Assessment, form: str, fmt: str) -> str:
 
 
 def export_assessment(assessment: Assessment, *, fmt: str, form: str = "all") -> Export:
-    """One assessment (loaded with sheet_queryset()) as a document or a data file.
-
-    A published (submitted or reviewed) PDF gets the record's last change as its date, so
-    rendering it again gives the same bytes.
-    """
+    """One assessment (loaded with sheet_queryset()) as a document or a data file."""
     fmt = check_format(fmt, ASSESSMENT_FORMATS)
     if fmt in DATA_FORMATS:
         from servplan.documents import data
@@ -86,15 +82,24 @@ def export_assessment(assessment: Assessment, *, fmt: str, form: str = "all") ->
             assessment_filename(assessment, "data", fmt),
             CONTENT_TYPES[fmt],
         )
-    chosen = check_form(form)
-    document = forms.assessment_document(assessment, chosen)
-    timestamp = assessment.updated_at if assessment.is_locked else None
-    name = chosen[0] if len(chosen) == 1 else "all"
+    document, timestamp, name = prepare_document(assessment, form)
     return Export(
         render_document(document, fmt, timestamp=timestamp),
         assessment_filename(assessment, name, fmt),
         CONTENT_TYPES[fmt],
     )
+
+
+def prepare_document(assessment: Assessment, form: str):
+    """(document, its date, its name in file names) for `form` of the assessment.
+
+    A published (submitted or reviewed) document is dated with the record's last change, so
+    rendering it again gives the same bytes.
+    """
+    chosen = check_form(form)
+    document = forms.assessment_document(assessment, chosen)
+    timestamp = assessment.updated_at if assessment.is_locked else None
+    return document, timestamp, chosen[0] if len(chosen) == 1 else "all"
 
 
 def export_plan(plan: OfficePlan, *, fmt: str) -> Export:

@@ -34,15 +34,22 @@ def compiler() -> typst.Compiler:
     return _compiler
 
 
+def _seconds(timestamp: dt.datetime | None) -> int | None:
+    return None if timestamp is None else int(timestamp.timestamp())
+
+
+def _compile(data: str, timestamp: int | None) -> bytes:
+    kwargs: dict = {"sys_inputs": {"data": data}}
+    if timestamp is not None:
+        kwargs["timestamp"] = timestamp
+    with _lock:  # one compile at a time per compiler ("Already borrowed" otherwise)
+        return compiler().compile(**kwargs)
+
+
 def render(document: dict, *, timestamp: dt.datetime | None = None) -> bytes:
     """The document (documents/forms.py) as PDF bytes.
 
     `timestamp` is the PDF's creation date; passing the record's own time makes a published
     document byte-for-byte reproducible.
     """
-    data = json.dumps(document, ensure_ascii=False)
-    kwargs = {"sys_inputs": {"data": data}}
-    if timestamp is not None:
-        kwargs["timestamp"] = int(timestamp.timestamp())
-    with _lock:  # the compiler is not documented as thread-safe
-        return compiler().compile(**kwargs)
+    return _compile(json.dumps(document, ensure_ascii=False), _seconds(timestamp))
