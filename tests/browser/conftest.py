@@ -9,8 +9,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per module, closed before other modules start their own event loop."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

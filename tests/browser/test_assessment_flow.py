@@ -59,6 +59,7 @@ def test_the_whole_path(browser, live_server, make, shots):
     chief.click("#return")
     expect(chief.locator("#status")).to_have_text("草稿")
     shots(chief, "chief-returned")
+    chief.context.close()
 
     # The clerk sees why, fixes the cell and submits again.
     page.goto(url)
@@ -78,8 +79,11 @@ def test_the_whole_path(browser, live_server, make, shots):
         signer.click("#approve")
         expect(signer.locator(".messages")).to_contain_text("已核可")
         shots(signer, f"{role.value}-approved")
+        if role != Role.DIRECTOR:
+            signer.context.close()
     expect(signer.locator("#locked")).to_contain_text("已鎖定")
     expect(signer.locator("#status")).to_have_text("已送業務處")
+    signer.context.close()
     page.goto(url)
     expect(page.locator("#locked")).to_be_visible()
     expect(page.locator("input[name=score]")).to_have_count(0)
@@ -101,9 +105,11 @@ def test_the_whole_path(browser, live_server, make, shots):
     reviewer.click("#release-114-1-6")
     expect(reviewer.locator(".messages")).to_contain_text("已公布")
     shots(reviewer, "hq-reviewed-and-released")
+    reviewer.context.close()
     a.refresh_from_db()
     assert a.status == Status.REVIEWED
 
     page.goto(url)
     expect(page.locator(".review-comment")).to_contain_text("座談會紀錄未附")
     shots(page, "office-sees-review")
+    page.context.close()
