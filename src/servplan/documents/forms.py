@@ -284,8 +284,13 @@ def _facet_rows(plan: OfficePlan) -> list[list[dict]]:
                         )
                     body: list[dict] = []
                     for p in practices:
-                        text = f"({p.number}) {p.text}" if p.number else p.text
-                        body += L.paragraphs(text)
+                        lines = L.paragraphs(p.text)
+                        if p.number and lines:
+                            # 甲、乙、丙 under a numbered practice stand under its text
+                            lines[0]["text"] = f"({p.number}) {lines[0]['text']}"
+                            for sub in lines[1:]:
+                                sub["indent"] = 1
+                        body += lines
                     row += [
                         L.cell(body, valign="top"),
                         L.cell("\n".join(departments), align="center", valign="top"),

@@ -14,7 +14,11 @@ from servplan.core.narrative import blocks as narrative_blocks
 
 
 def paragraphs(text: str) -> list[dict]:
-    """A narrative as the paragraphs and bullets every renderer prints (numbers kept as typed)."""
+    """A narrative as the paragraphs and bullets every renderer prints (numbers kept as typed).
+
+    A paragraph may also carry "indent": 1 to stand under the text of the one before it
+    (甲、乙、丙 under a numbered practice).
+    """
     return [{"text": b.text, "bullet": b.bullet} for b in narrative_blocks(text or "")]
 
 

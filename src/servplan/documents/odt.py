@@ -116,8 +116,9 @@ class _Styles:
 def _cell_paragraphs(styles: _Styles, c: dict, parent) -> None:
     body = c["body"] or [{"text": "", "bullet": False}]
     for p in body:
+        indent = 0.4 * p["bullet"] + 0.6 * p.get("indent", 0)
         style = styles.paragraph(
-            align=c["align"], bold=c["bold"], size="10pt", indent="0.4cm" if p["bullet"] else "0cm"
+            align=c["align"], bold=c["bold"], size="10pt", indent=f"{indent:.1f}cm"
         )
         parent.addElement(P(stylename=style, text=("• " if p["bullet"] else "") + p["text"]))
 

@@ -176,7 +176,7 @@ def _fill(cell, c: dict) -> None:
             align=c["align"],
             bold=c["bold"],
             size=10,
-            indent=0.4 if p["bullet"] else 0,
+            indent=0.4 * p["bullet"] + 0.6 * p.get("indent", 0),
             first=i == 0,
         )
 
