@@ -72,8 +72,11 @@ else:
     DATABASES = {"default": dj_database_url.parse(f"sqlite:///{VAR_DIR / 'servplan.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several server processes write one file: take the write lock when a transaction starts
+    # (SELECT ... FOR UPDATE does nothing on SQLite), and wait for it rather than fail at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
