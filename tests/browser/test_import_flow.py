@@ -15,11 +15,11 @@ from tests.imports.forms import small_sheet, to_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED = Path(__file__).parent / "fixtures" / "seed-000.txt"
+SEED = Path(__file__).parents[1] / "imports" / "fixtures" / "seed-000.txt"
 
 
-def log_in(chromium, live_server, user):
-    page = chromium.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900}).new_page()
+def log_in(browser, live_server, user):
+    page = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
@@ -28,10 +28,10 @@ def log_in(chromium, live_server, user):
     return page
 
 
-def test_upload_preview_confirm_and_cancel(chromium, live_server, make, screenshot, tmp_path):
+def test_upload_preview_confirm_and_cancel(browser, live_server, make, shots, tmp_path):
     load_shipped_data(sample=False)
     clerk = make.user(office=find_office("台東"))
-    page = log_in(chromium, live_server, clerk)
+    page = log_in(browser, live_server, clerk)
 
     page.goto(f"{live_server.url}/imports/")
     page.set_input_files("input[name=file]", str(SEED))
@@ -40,15 +40,15 @@ def test_upload_preview_confirm_and_cancel(chromium, live_server, make, screensh
     expect(page.locator("#issues")).to_contain_text("沒有錯誤，有 1 項警告")
     duplicates = page.locator("tr.issue-warning[data-cell^='可持續性／']")
     expect(duplicates).to_have_count(2)
-    screenshot(page, "preview-seed-000")
+    shots(page, "preview-seed-000")
     page.click("#confirm-import")
     page.wait_for_url(re.compile(r".*/assessments/\d+/$"))
     assert Assessment.objects.filter(office__name="台東區營業處").count() == 1
-    screenshot(page, "imported")
+    shots(page, "imported")
 
     # A form with an over-maximum score: shown at its cell, and nothing can be confirmed.
     miaoli = make.user(office=find_office("苗栗"))
-    page = log_in(chromium, live_server, miaoli)
+    page = log_in(browser, live_server, miaoli)
     sheet = small_sheet()
     sheet.dimensions[0].cells[0].score = 250
     bad = tmp_path / "miaoli.xlsx"
@@ -59,7 +59,7 @@ def test_upload_preview_confirm_and_cancel(chromium, live_server, make, screensh
     cell = page.locator("tr.issue-error[data-cell='服務品質／便民服務']")
     expect(cell).to_contain_text("自評 250 分超過配分 200 分")
     expect(page.locator("#confirm-import")).to_have_count(0)
-    screenshot(page, "preview-with-error")
+    shots(page, "preview-with-error")
 
     # A correct one, then cancelled: nothing stored.
     good = tmp_path / "good.xlsx"
