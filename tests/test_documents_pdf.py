@@ -161,3 +161,21 @@ def test_plan_pdf(sample, tmp_path):
     assert "1~12月" in text and "每年1次" in text
     assert "NotoSerifCJKtc" in pdf_fonts(content, tmp_path)
     save_pages(content, "miaoli-plan")
+
+
+def test_batch_workers_give_the_same_pdfs_as_in_process(taitung):
+    import datetime as dt
+
+    from servplan.documents import pdf
+
+    when = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+    loaded = _load(taitung)
+    docs = [forms.assessment_document(loaded, [f]) for f in forms.ASSESSMENT_FORMS]
+    with pdf.Batch(size=pdf.MIN_PARALLEL, workers=2) as batch:
+        assert batch._workers  # really in worker processes
+        futures = [batch.submit(d, timestamp=when) for d in docs]
+        broken = batch.submit({"title": "x"})  # not a form description
+        results = [f.result(timeout=120) for f in futures]
+        with pytest.raises(RuntimeError):
+            broken.result(timeout=120)
+    assert results == [pdf.render(d, timestamp=when) for d in docs]
