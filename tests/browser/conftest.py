@@ -3,17 +3,21 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop; Django refuses DB access from one unless told.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    """One Chromium per module, closed before other modules start their own event loop."""
+    """One Chromium per module, closed before other modules start their own event loop.
+
+    Playwright's sync API runs an event loop, and Django refuses database access from one
+    unless told; the permission is given only while these tests run (a deploy check in
+    another test refuses it).
+    """
     from playwright.sync_api import sync_playwright
 
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -27,6 +31,10 @@ def browser():
         )
         yield browser
         browser.close()
+    if before is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture
