@@ -179,7 +179,11 @@ def main() -> None:
 
     period = Period(114, 1, 6)
     batch_runs = max(3, runs // 2)
-    batch, batch_cpu = median_times(lambda i: export_period(period, fmt="pdf"), batch_runs)
+    single, single_cpu = median_times(lambda i: export_period(period, fmt="pdf"), batch_runs)
+    jobs = os.cpu_count() or 1
+    batch, batch_cpu = median_times(
+        lambda i: export_period(period, fmt="pdf", workers=0), batch_runs
+    )
     zip_size = len(export_period(period, fmt="pdf"))
 
     comparisons = []
@@ -222,7 +226,8 @@ def main() -> None:
         "",
         "| export | median | CPU time |",
         "|---|---:|---:|",
-        f"| `servplan export period 114-1-6 --format pdf` (ZIP of {zip_size / 1e6:.1f} MB, without process start) | {batch:.2f} s | {batch_cpu:.2f} s |",
+        f"| `servplan export period 114-1-6 --format pdf` (ZIP of {zip_size / 1e6:.1f} MB, without process start), one compiler in this (warm) process | {single:.2f} s | {single_cpu:.2f} s |",
+        f"| the same with `--jobs 0`: {jobs} worker processes, started cold each run | {batch:.2f} s | {batch_cpu:.2f} s (this process only) |",
         "",
         "## Our PDF vs LibreOffice converting our own ODT",
         "",
@@ -242,8 +247,9 @@ def main() -> None:
         "",
         f"- a form's PDF ≤ 0.1 s warm: {'met' if max(t for n, t in rows if n.startswith('PDF') and 'all' not in n) <= 0.1 else 'NOT met'}",
         f"- ≤ 1/10 of LibreOffice's time: {'met' if all(lo and lo / ours >= 10 for _, ours, lo in comparisons) else 'NOT met (or not measured)'}",
-        f"- {OFFICES * 3}-form batch ≤ 3 s: {'met' if batch <= 3 else 'NOT met'} (wall), "
-        f"{'met' if batch_cpu <= 3 else 'NOT met'} (CPU time)",
+        f"- {OFFICES * 3}-form batch ≤ 3 s: {'met' if single <= 3 else 'NOT met'} (wall, one process), "
+        f"{'met' if single_cpu <= 3 else 'NOT met'} (CPU time, one process), "
+        f"{'met' if batch <= 3 else 'NOT met'} (wall, --jobs 0)",
         "",
     ]
     report = "\n".join(lines)

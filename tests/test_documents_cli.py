@@ -109,3 +109,27 @@ def test_period_data_format_has_one_file_per_office(taitung, tmp_path):
     [name] = zipfile.ZipFile(target).namelist()
     assert name.endswith("資料.csv")
     assert zipfile.ZipFile(io.BytesIO(target.read_bytes())).read(name).startswith(b"\xef\xbb\xbf")
+
+
+def test_period_with_worker_processes(taitung, make, tmp_path):
+    for _ in range(2):
+        make.assessment(office=make.office(), rubric_=taitung.rubric)
+    target = tmp_path / "jobs.zip"
+    call_command(
+        "export",
+        "period",
+        "114-1-6",
+        "--jobs",
+        "2",
+        "-o",
+        str(target),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        assert len(names) == 9  # above pdf.MIN_PARALLEL: really in workers
+        assert all(archive.read(n).startswith(b"%PDF") for n in names)
+        assert "939" in pdf_text(archive.read(names[0]))
+    with pytest.raises(CommandError, match="--jobs 不可為負數"):
+        call_command("export", "period", "114-1-6", "--jobs", "-1", stdout=StringIO())

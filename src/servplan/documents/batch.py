@@ -21,12 +21,14 @@ from servplan.documents.export import (
 Progress = Callable[[int, int, str], None]
 
 
-def export_period(period: Period, *, fmt: str, progress: Progress | None = None) -> bytes:
+def export_period(
+    period: Period, *, fmt: str, progress: Progress | None = None, workers: int = 1
+) -> bytes:
     """A ZIP with, per office, its three forms (pdf/odt/docx) or its data file.
 
-    `progress(done, total, name)` is called after each file, in order. PDFs are compiled on
-    all CPUs (pdf.Batch), each worker reusing one Typst compiler: fonts load once per
-    worker, and layouts of text the offices share come from its cache.
+    `progress(done, total, name)` is called after each file, in order. PDFs go through one
+    reused Typst compiler (fonts load once; layouts of text the offices share come from its
+    cache), or through `workers` worker processes with one compiler each (pdf.Batch).
     """
     fmt = check_format(fmt, ASSESSMENT_FORMATS)
     assessments = list(
@@ -42,7 +44,8 @@ def export_period(period: Period, *, fmt: str, progress: Progress | None = None)
         raise DomainError(f"{period}沒有任何區營業處的自行考核", where="period")
     per_office = forms.ASSESSMENT_FORMS if fmt in DOCUMENT_FORMATS else ("data",)
     jobs = []  # (file name in the ZIP, progress label, Future or bytes), in office order
-    with pdf.Batch(size=len(assessments) * len(per_office) if fmt == "pdf" else 0) as batch:
+    size = len(assessments) * len(per_office) if fmt == "pdf" else 0
+    with pdf.Batch(size=size, workers=workers) as batch:
         for assessment in assessments:
             office = assessment.office.name
             for form in per_office:

@@ -68,14 +68,17 @@ _REPLY = struct.Struct("!BI")  # reply: status (0 ok, 1 error), length
 
 
 class Batch:
-    """Many PDFs on all CPUs. A compile holds the GIL and uses one core, so a large batch is
-    spread over worker processes (`python -m servplan.documents.pdf_worker`), each reusing
-    its own compiler; one thread per worker feeds it. Small batches and one-CPU machines
-    compile in this process. Results come back as futures, in any order.
+    """Many PDFs, by default with this process's one compiler.
+
+    A compile holds the GIL and uses one core, so with `workers` > 1 (0: one per CPU) a large
+    batch is spread over worker processes (`python -m servplan.documents.pdf_worker`), each
+    reusing its own compiler, one thread per worker feeding it. Workers start cold (fonts,
+    caches), so they only pay off on idle cores (docs/benchmarks.md). Results come back as
+    futures.
     """
 
-    def __init__(self, *, size: int, workers: int | None = None) -> None:
-        count = workers or min(os.cpu_count() or 1, 4)
+    def __init__(self, *, size: int, workers: int = 1) -> None:
+        count = workers if workers > 0 else (os.cpu_count() or 1)
         self._jobs: queue.Queue = queue.Queue()
         self._workers: list[tuple[subprocess.Popen, threading.Thread]] = []
         if count > 1 and size >= MIN_PARALLEL:

@@ -37,6 +37,12 @@ class Command(BaseCommand):
         b.add_argument("period", help="期間，例如 114-1-6 或「114 年度 1 月至 6 月」")
         b.add_argument("--format", default="pdf", help=f"格式：{'、'.join(ASSESSMENT_FORMATS)}")
         b.add_argument("-o", "--output", help="輸出 ZIP 檔名（預設 forms-<期間>-<格式>.zip）")
+        b.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="PDF 以幾個工作程序產生（預設 1，即本程序；0 為每個 CPU 一個）",
+        )
 
     def handle(self, *args, what: str, **options):
         try:
@@ -75,7 +81,11 @@ class Command(BaseCommand):
 
         period = parse_period(options["period"])
         bar = ProgressBar(self.stderr)
-        content = export_period(period, fmt=options["format"], progress=bar)
+        if options["jobs"] < 0:
+            raise CommandError("--jobs 不可為負數")
+        content = export_period(
+            period, fmt=options["format"], progress=bar, workers=options["jobs"]
+        )
         bar.finish()
         return content, f"forms-{period.slug}-{options['format'].strip().lower()}.zip"
 
