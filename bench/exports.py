@@ -26,6 +26,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OFFICES = 24
 WORK = Path()
+NOTES = """## Reading these numbers
+
+- The machine these were measured on is shared with other work (see the load average):
+  wall-clock times are inflated, sometimes several-fold; the CPU-time column is this
+  process's own work and is the steadier figure.
+- A form's PDF costs about 25-60 ms of CPU: Typst lays out the tables and subsets the
+  Noto Serif CJK TC font (CFF) into every PDF. The first PDF of a process also loads the
+  fonts (a few hundred ms); `servplan` does that once per process, and the batch reuses
+  one compiler for every form.
+- The 24 offices of the batch are copies of the seed, so their narratives are identical
+  and Typst's layout cache serves much of the second and later offices; real offices
+  write different text, so expect the batch to approach 72 × the single-form time.
+- `--jobs N` runs the PDFs in N worker processes, each with its own compiler. Each worker
+  starts cold (fonts, empty cache), so it only pays off when the cores are otherwise
+  idle; on a busy machine the default (one process) is as fast or faster.
+- LibreOffice's time is mostly its own start-up, whatever the document; it needs a
+  writable HOME (the benchmark gives it a throw-away one).
+"""
 
 
 def bootstrap() -> None:
@@ -252,7 +270,8 @@ def main() -> None:
         f"{'met' if batch <= 3 else 'NOT met'} (wall, --jobs 0)",
         "",
     ]
-    report = "\n".join(lines)
+    lines += NOTES.splitlines()
+    report = "\n".join(lines) + "\n"
     print(report)
     if args.write:
         Path(args.write).write_text(report, encoding="utf-8")
