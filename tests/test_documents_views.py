@@ -1,5 +1,6 @@
 """Download buttons on the assessment and plan pages, and the downloads behind them."""
 
+import pytest
 from django.urls import reverse
 
 from servplan.offices.models import Office, Role
@@ -49,3 +50,19 @@ def test_plan_page_offers_downloads(sample, make, client):
     assert client.get(reverse("plan-export", args=[plan.pk, "odt"])).status_code == 200
     _login(client, make.user(office=make.office()))
     assert client.get(reverse("plan-export", args=[plan.pk, "odt"])).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_queries_do_not_grow_with_the_rubric(db, make, client, fmt):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 3):
+        assessment = make.assessment(rubric_=make.rubric(dimensions=size, items=size))
+        _login(client, make.user(office=assessment.office))
+        url = reverse("assessment-export", args=[assessment.pk, fmt]) + "?form=all"
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -339,7 +339,7 @@ def _section(label: str, text: str, name: str) -> list[dict]:
     body = L.paragraphs(text)
     if len(body) == 1 and len(body[0]["text"]) <= 40 and name:
         return [L.heading(f"{label}、{name}：{body[0]['text']}")]
-    return [L.heading(f"{label}、{name}"), {"kind": "narrative", "body": body}]
+    return [L.heading(f"{label}、{name}"), L.narrative(body)]
 
 
 def plan_document(plan: OfficePlan) -> dict:
@@ -367,13 +367,13 @@ def plan_document(plan: OfficePlan) -> dict:
         L.heading("肆、執行策略及具體作法"),
         L.table(widths=[1.2, 1.3, 1.4, 5, 1.1, 1.1], header=header, rows=_facet_rows(plan)),
         L.heading("伍、實施步驟"),
-        {"kind": "narrative", "body": steps},
+        L.narrative(steps),
     ]
     supplementary = L.paragraphs(plan.supplementary)
     if len(supplementary) == 1:
         blocks.append(L.heading(f"陸、{supplementary[0]['text']}"))
     elif supplementary:
-        blocks += [L.heading("陸、附則"), {"kind": "narrative", "body": supplementary}]
+        blocks += [L.heading("陸、附則"), L.narrative(supplementary)]
     blocks.append(_signature_block(plan.office, Form.PLAN, {}))
     return {
         "title": plan.title,

@@ -63,8 +63,9 @@ def heading(text: str) -> dict:
     return {"kind": "heading", "text": text}
 
 
-def narrative(text: str) -> dict:
-    return {"kind": "narrative", "body": paragraphs(text)}
+def narrative(body: list[dict]) -> dict:
+    """Paragraphs under a heading (the plan's sections), indented as the form prints them."""
+    return {"kind": "narrative", "body": body}
 
 
 def signatures(slots: list[dict]) -> dict:
@@ -101,8 +102,3 @@ def grid(rows: list[list[dict]], columns: int) -> list[list[tuple[int, dict]]]:
             raise ValueError(f"row {r} has {col} columns, the table {columns}")
         placed.append(out)
     return placed
-
-
-def plain_text(body: list[dict]) -> str:
-    """A cell's paragraphs as text, bullets marked, for formats without rich text (CSV, XLSX)."""
-    return "\n".join(("• " if p["bullet"] else "") + p["text"] for p in body)
