@@ -49,9 +49,12 @@ def test_payloads_are_escaped_in_the_html(db, make, client):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED])
-def test_no_payload_runs_in_chromium(transactional_db, make, live_server, status):
+def test_no_payload_runs_in_chromium(transactional_db, make, live_server, status, monkeypatch):
     """Drafts show narratives in edit boxes, submitted ones as text: neither runs them."""
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; allow the ORM here only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     assessment = hostile_assessment(make)
     Assessment.objects.filter(pk=assessment.pk).update(status=status)

@@ -1,0 +1,491 @@
+"""Every URL and API endpoint × every role × every assessment state.
+
+The routes come from the URL configuration: a route without a rule here fails
+`test_every_route_has_a_rule`, so a new endpoint cannot ship without deciding who may use it.
+
+For each route, state and role the test makes the request and checks the outcome against the
+rule: allowed requests succeed (and a write changes something); a refused one changes nothing;
+someone who may not see the object gets 404 (never 403: existence does not leak); anonymous
+visitors are sent to the login page (HTML) or get 401 (API).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from servplan.assessments.domain import (
+    add_evidence,
+    create_assessment,
+    decide,
+    score_cell,
+    submit_assessment,
+)
+from servplan.assessments.models import Assessment, Evidence, SignOff
+from servplan.audit.models import AuditEntry
+from servplan.core.roc import Period
+from servplan.imports.domain import stage_upload
+from servplan.imports.models import ImportRecord, PendingUpload
+from servplan.offices.models import OFFICE_ROLES, ApiToken, Role
+from servplan.plans.domain import create_plan
+from servplan.programs.domain import build_outline
+from servplan.programs.models import Program
+from servplan.review.domain import mark_reviewed, review_cell
+from tests import factories
+from tests.imports.forms import small_sheet, to_txt
+
+STATES = ["draft", "in_signoff", "submitted", "reviewed"]
+OFFICE = [r.value for r in OFFICE_ROLES]
+ROLES = ["anonymous", *OFFICE, "other_clerk", "hq_reviewer", "admin"]
+HQ = {"hq_reviewer", "admin"}
+SEES_SUBMITTED = {*OFFICE, *HQ}
+LOCKED = {"submitted", "reviewed"}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    users: dict
+    assessment: Assessment
+    cells: list
+    evidence: Evidence
+    plan: object
+    upload: PendingUpload
+    tokens: dict = field(default_factory=dict)
+
+
+def build_world(state: str) -> World:
+    office, other = factories.office("矩陣區營業處"), factories.office("鄰近區營業處")
+    users = {role: factories.user(office=office, role=role) for role in OFFICE}
+    users["other_clerk"] = factories.user(office=other)
+    users["hq_reviewer"] = factories.user(role=Role.HQ_REVIEWER)
+    users["admin"] = factories.user(role=Role.ADMIN)
+    assessment = create_assessment(
+        office=office, rubric=factories.rubric(dimensions=1, items=2), period=Period(114, 1, 6)
+    )
+    cells = list(assessment.cells.select_related("cell__dimension", "cell__item", "assessment"))
+    for n, cell in enumerate(cells):
+        score_cell(cell_score=cell, score="5", narrative=f"第 {n} 格的說明，各不相同。")
+    evidence = add_evidence(
+        cell_score=cells[0], user=users["clerk"], upload=SimpleUploadedFile("佐證.pdf", PDF)
+    )
+    if state != "draft":
+        submit_assessment(assessment=assessment, user=users["clerk"])
+    if state in LOCKED:
+        for role in ["section_chief", "manager", "deputy_director", "director"]:
+            decide(assessment=assessment, user=users[role], decision="approve")
+    if state in LOCKED:
+        for cell in assessment.cells.select_related("cell__dimension", "cell__item"):
+            review_cell(cell_score=cell, user=users["hq_reviewer"], score="4", comment="複評")
+    if state == "reviewed":
+        mark_reviewed(assessment=assessment, user=users["hq_reviewer"])
+    assessment.refresh_from_db()
+    assert assessment.status == state
+    cells = list(assessment.cells.select_related("cell__dimension", "cell__item", "assessment"))
+    outline = build_outline(
+        facets=[
+            {
+                "name": "基礎服務",
+                "strategies": [
+                    {
+                        "name": "服務一致",
+                        "measures": [
+                            {
+                                "name": "標準作業",
+                                "departments": ["業務組"],
+                                "period": "1~12 月",
+                                "practices": [{"number": 1, "text": "訂定標準作業流程"}],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
+    )
+    program = Program.objects.create(roc_year=114, title="114年度計畫", outline=outline)
+    plan = create_plan(office=office, program=program, approved_on=dt.date(2025, 3, 21))
+    sheet = small_sheet(office=office.name, period="113 年度 7 月至 12 月")
+    upload = stage_upload(user=users["clerk"], filename="form.txt", data=to_txt(sheet.blocks()))
+    return World(users, assessment, cells, evidence, plan, upload)
+
+
+def fingerprint(world: World) -> tuple:
+    """What any change leaves behind: every change writes the audit trail or one of these."""
+    return (
+        Assessment.objects.filter(pk=world.assessment.pk).values_list("status", flat=True).first(),
+        Assessment.objects.count(),
+        AuditEntry.objects.count(),
+        SignOff.objects.count(),
+        Evidence.objects.count(),
+        PendingUpload.objects.count(),
+        ImportRecord.objects.count(),
+    )
+
+
+# ---- the rules ----------------------------------------------------------------------------
+
+
+def sees(role, state):
+    return role in OFFICE or role == "admin" or (role == "hq_reviewer" and state in LOCKED)
+
+
+def logged_in(role, state):
+    return role != "anonymous"
+
+
+def hq(role, state):
+    return role in HQ
+
+
+def hq_sees(role, state):
+    return role in HQ and state in LOCKED
+
+
+def review_page(role, state):
+    """HQ's review pages: reviewers for submitted work, admins always."""
+    return (role == "hq_reviewer" and state in LOCKED) or role == "admin"
+
+
+def creates_own(role, state):
+    """The page opens an assessment for the user's own office: any office's clerk."""
+    return role in {"clerk", "other_clerk"}
+
+
+def edits(role, state):
+    return role in {"clerk", "admin"} and state == "draft"
+
+
+def submits(role, state):
+    return role == "clerk" and state == "draft"
+
+
+def signs(role, state):
+    # Right after the clerk submits, the section chief is the current signer.
+    return role == "section_chief" and state == "in_signoff"
+
+
+def reopens(role, state):
+    return role in HQ and state in LOCKED
+
+
+def reviews(role, state):
+    return role in HQ and state == "submitted"
+
+
+def plan_sees(role, state):
+    return role in OFFICE or role in HQ
+
+
+def creates(role, state):
+    return role in {"clerk", "admin"}
+
+
+def uploader(role, state):
+    return role == "clerk"
+
+
+def import_page(role, state):
+    return role in {*OFFICE, "other_clerk", "admin"}
+
+
+def imports_here(role, state):
+    """Importing a form of this office: its staff (and admins)."""
+    return role in OFFICE or role == "admin"
+
+
+def no_page(role, state):
+    """A route that exists but answers 404 to everyone (the API's root)."""
+    return False
+
+
+def public(role, state):
+    return True
+
+
+@dataclass
+class Rule:
+    method: str
+    allowed: Callable[[str, str], bool]
+    visible: Callable[[str, str], bool] | None = None  # None: same as allowed
+    kwargs: Callable[[World], dict] = lambda w: {}
+    data: Callable[[World], dict] | None = None
+    write: bool = False
+    multipart: bool = False
+    # Logging out ends on the login page: there, that redirect is the success.
+    ends_at_login: bool = False
+
+
+A = lambda w: {"pk": w.assessment.pk}  # noqa: E731
+A_API = lambda w: {"assessment_id": w.assessment.pk}  # noqa: E731
+CELL = lambda w: {"pk": w.assessment.pk, "cell_id": w.cells[1].pk}  # noqa: E731
+CELL_API = lambda w: {"assessment_id": w.assessment.pk, "cell_id": w.cells[1].pk}  # noqa: E731
+
+
+def cell_data(w):
+    return {"score": "4.5", "narrative": "改過的說明", "version": w.cells[1].version}
+
+
+def form_file(w):
+    """A correct score sheet of the world's office, as the extracted-text form."""
+    sheet = small_sheet(office=w.assessment.office.name, period="113 年度 7 月至 12 月")
+    return SimpleUploadedFile("form.txt", to_txt(sheet.blocks()))
+
+
+def new_assessment(w):
+    return {
+        "office": w.assessment.office.name,
+        "rubric": w.assessment.rubric_id,
+        "period": "115-1-6",
+    }
+
+
+RULES: dict[str, Rule] = {
+    # public and session pages
+    "login": Rule("GET", public),
+    "logout": Rule("POST", public, ends_at_login=True),
+    "home": Rule("GET", logged_in),
+    "office-list": Rule("GET", logged_in),
+    "assessment-list": Rule("GET", logged_in),
+    "plan-list": Rule("GET", logged_in),
+    "review-list": Rule("GET", hq, visible=hq),
+    "import-upload": Rule("GET", import_page, visible=logged_in),
+    # an assessment, read
+    "assessment-detail": Rule("GET", sees, kwargs=A),
+    "assessment-history": Rule("GET", sees, kwargs=A),
+    "assessment-cell-row": Rule("GET", sees, kwargs=CELL),
+    "assessment-evidence": Rule(
+        "GET", sees, kwargs=lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}
+    ),
+    "assessment-export": Rule("GET", sees, kwargs=lambda w: {"pk": w.assessment.pk, "fmt": "json"}),
+    "review-detail": Rule("GET", review_page, kwargs=A),
+    # an assessment, changed
+    "assessment-create": Rule(
+        "POST", creates_own, visible=logged_in, data=new_assessment, write=True
+    ),
+    "assessment-cell": Rule("POST", edits, visible=sees, kwargs=CELL, data=cell_data, write=True),
+    "assessment-evidence-upload": Rule(
+        "POST",
+        edits,
+        visible=sees,
+        kwargs=CELL,
+        write=True,
+        multipart=True,
+        data=lambda w: {"file": SimpleUploadedFile("新佐證.pdf", PDF)},
+    ),
+    "assessment-evidence-delete": Rule(
+        "POST",
+        edits,
+        visible=sees,
+        write=True,
+        kwargs=lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk},
+    ),
+    "assessment-submit": Rule("POST", submits, visible=sees, kwargs=A, write=True),
+    "assessment-signoff": Rule(
+        "POST",
+        signs,
+        visible=sees,
+        kwargs=A,
+        data=lambda w: {"decision": "approve", "comment": ""},
+        write=True,
+    ),
+    "assessment-reopen": Rule(
+        "POST", reopens, visible=sees, kwargs=A, data=lambda w: {"reason": "補正資料"}, write=True
+    ),
+    "review-cell": Rule(
+        "POST",
+        reviews,
+        visible=review_page,
+        kwargs=CELL,
+        data=lambda w: {
+            "review_score": "3.5",
+            "review_comment": "複評二",
+            "version": w.cells[1].version,
+        },
+        write=True,
+    ),
+    "review-mark": Rule("POST", reviews, visible=review_page, kwargs=A, write=True),
+    "review-release": Rule(
+        "POST", hq, visible=logged_in, data=lambda w: {"period": "114-1-6"}, write=True
+    ),
+    # plans
+    "plan-detail": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}),
+    "plan-export": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk, "fmt": "odt"}),
+    # imports
+    "import-preview": Rule("GET", uploader, kwargs=lambda w: {"pk": w.upload.pk}),
+    "import-confirm": Rule("POST", uploader, kwargs=lambda w: {"pk": w.upload.pk}, write=True),
+    "import-cancel": Rule("POST", uploader, kwargs=lambda w: {"pk": w.upload.pk}, write=True),
+    # the API (bearer tokens)
+    "api:api-root": Rule("GET", no_page, visible=no_page),
+    "api:openapi-json": Rule("GET", public),
+    "api:openapi-view": Rule("GET", public),
+    "api:list_assessments": Rule("GET", logged_in),
+    "api:create_assessment": Rule(
+        "POST", creates, visible=logged_in, data=new_assessment, write=True
+    ),
+    "api:get_assessment": Rule("GET", sees, kwargs=A_API),
+    "api:checks": Rule("GET", sees, kwargs=A_API),
+    "api:history": Rule("GET", sees, kwargs=A_API),
+    "api:assessment_export": Rule(
+        "GET", sees, kwargs=A_API, data=lambda w: {"format": "json", "form": "all"}
+    ),
+    "api:patch_cell": Rule(
+        "PATCH", edits, visible=sees, kwargs=CELL_API, data=cell_data, write=True
+    ),
+    "api:submit": Rule("POST", submits, visible=sees, kwargs=A_API, write=True),
+    "api:sign_off": Rule(
+        "POST",
+        signs,
+        visible=sees,
+        kwargs=A_API,
+        data=lambda w: {"decision": "approve", "comment": ""},
+        write=True,
+    ),
+    "api:reopen": Rule(
+        "POST",
+        reopens,
+        visible=sees,
+        kwargs=A_API,
+        data=lambda w: {"reason": "補正資料"},
+        write=True,
+    ),
+    "api:review_cell": Rule(
+        "PATCH",
+        reviews,
+        visible=sees,
+        kwargs=CELL_API,
+        data=lambda w: {"score": "3.5", "comment": "複評二", "version": w.cells[1].version},
+        write=True,
+    ),
+    "api:mark_reviewed": Rule("POST", reviews, visible=sees, kwargs=A_API, write=True),
+    "api:release": Rule(
+        "POST", hq, visible=logged_in, data=lambda w: {"period": "114-1-6"}, write=True
+    ),
+    "api:list_plans": Rule("GET", logged_in),
+    "api:get_plan": Rule("GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}),
+    "api:plan_export": Rule(
+        "GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}, data=lambda w: {"format": "odt"}
+    ),
+    "api:create_import": Rule(
+        "POST",
+        imports_here,
+        visible=logged_in,
+        write=True,
+        multipart=True,
+        data=lambda w: {"file": form_file(w)},
+    ),
+}
+
+
+def route_names() -> list[str]:
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.app_name == "admin":
+                    continue  # Django's admin: staff only, its own permission system
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                yield f"{namespace}:{p.name}" if namespace else p.name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_every_route_has_a_rule():
+    missing = [name for name in route_names() if name not in RULES]
+    assert not missing, f"routes without an access rule (add them to RULES): {missing}"
+    stale = [name for name in RULES if name not in route_names()]
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+# The API's operations share URL names per path; the method picks the operation.
+def _request(client: Client, rule: Rule, url: str, world: World, role: str):
+    is_api = url.startswith("/api/")
+    headers = {}
+    if is_api and role != "anonymous":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role]}"
+    data = rule.data(world) if rule.data else None
+    if rule.method == "GET":
+        return client.get(url, data or {}, **headers)
+    if is_api and not rule.multipart:
+        return client.generic(
+            rule.method,
+            url,
+            __import__("json").dumps(data or {}),
+            content_type="application/json",
+            **headers,
+        )
+    return client.post(url, data or {}, **headers)
+
+
+def _denied_as_anonymous(response, url: str) -> bool:
+    if url.startswith("/api/"):
+        return response.status_code == 401
+    return response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_access(db, name, state):
+    rule = RULES[name]
+    world = build_world(state)
+    world.tokens = {role: ApiToken.issue(user) for role, user in world.users.items()}
+    url = reverse(name, kwargs=rule.kwargs(world))
+    failures = []
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        with transaction.atomic():
+            before = fingerprint(world)
+            response = _request(client, rule, url, world, role)
+            changed = fingerprint(world) != before
+            transaction.set_rollback(True)
+        allowed = rule.allowed(role, state)
+        visible = (rule.visible or rule.allowed)(role, state)
+        code = response.status_code
+        if allowed:
+            at_login = code == 302 and response.url.startswith(reverse("login"))
+            ok = code < 400 and (rule.ends_at_login or not (role != "anonymous" and at_login))
+            if rule.write:
+                ok = ok and changed
+        elif rule.allowed is no_page:
+            ok = code == 404
+        elif role == "anonymous" and rule.allowed is not public:
+            ok = _denied_as_anonymous(response, url) and not changed
+        elif not visible:
+            ok = code == 404 and not changed
+        else:
+            ok = (
+                not changed
+                and code in (302, 400, 403, 404, 405, 409)
+                or (code == 200 and not changed)
+            )
+        if not ok:
+            failures.append(
+                f"{role}: {code} (allowed={allowed}, visible={visible}, changed={changed})"
+            )
+    assert not failures, f"{rule.method} {name} [{state}]\n" + "\n".join(failures)
+
+
+def test_every_html_post_needs_a_csrf_token(db):
+    """A logged-in clerk's forms are refused without the CSRF token (the API takes tokens, not cookies)."""
+    world = build_world("draft")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["clerk"])
+    checked = 0
+    for name, rule in RULES.items():
+        if rule.method == "GET" or name.startswith("api:") or name == "logout":
+            continue
+        url = reverse(name, kwargs=rule.kwargs(world))
+        before = fingerprint(world)
+        response = client.post(url, rule.data(world) if rule.data else {})
+        assert response.status_code == 403, f"{name}: {response.status_code} without a CSRF token"
+        assert fingerprint(world) == before
+        checked += 1
+    assert checked >= 10
