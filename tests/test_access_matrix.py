@@ -200,6 +200,11 @@ def imports_here(role, state):
     return role in OFFICE or role == "admin"
 
 
+def follows_up(role, state):
+    """Quarterly follow-up entries: the office's clerk (and admins), whatever the state."""
+    return role in {"clerk", "admin"}
+
+
 def no_page(role, state):
     """A route that exists but answers 404 to everyone (the API's root)."""
     return False
@@ -232,6 +237,36 @@ def cell_data(w):
     return {"score": "4.5", "narrative": "改過的說明", "version": w.cells[1].version}
 
 
+FINDING = lambda w: {  # noqa: E731
+    "pk": w.assessment.pk,
+    "finding_id": w.assessment.findings.order_by("id").first().pk,
+}
+
+
+def finding_data(w):
+    return {
+        "strengths": "改過的優點",
+        "weaknesses": "",
+        "recommendation": "加強訓練",
+        "improvement_status": "open",
+        "remarks": "",
+        "version": 1,
+    }
+
+
+def tracked(w):
+    """The first finding's improvement, as the clerk opened it while drafting."""
+    from servplan.assessments.models import Improvement
+
+    finding = w.assessment.findings.order_by("id").first()
+    if finding.improvement_id is None:
+        finding.improvement = Improvement.objects.create(
+            office=w.assessment.office, opened_in=w.assessment, recommendation="加強訓練"
+        )
+        finding.save(update_fields=["improvement"])
+    return {"pk": w.assessment.pk, "improvement_id": finding.improvement_id}
+
+
 def form_file(w):
     """A correct score sheet of the world's office, as the extracted-text form."""
     sheet = small_sheet(office=w.assessment.office.name, period="113 年度 7 月至 12 月")
@@ -260,6 +295,8 @@ RULES: dict[str, Rule] = {
     "assessment-detail": Rule("GET", sees, kwargs=A),
     "assessment-history": Rule("GET", sees, kwargs=A),
     "assessment-cell-row": Rule("GET", sees, kwargs=CELL),
+    "assessment-finding-row": Rule("GET", sees, kwargs=FINDING),
+    "assessment-follow-ups": Rule("GET", sees, kwargs=A),
     "assessment-evidence": Rule(
         "GET", sees, kwargs=lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}
     ),
@@ -285,6 +322,17 @@ RULES: dict[str, Rule] = {
         visible=sees,
         write=True,
         kwargs=lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk},
+    ),
+    "assessment-finding": Rule(
+        "POST", edits, visible=sees, kwargs=FINDING, data=finding_data, write=True
+    ),
+    "assessment-follow-up-add": Rule(
+        "POST",
+        follows_up,
+        visible=sees,
+        kwargs=tracked,
+        data=lambda w: {"roc_year": 114, "quarter": 2, "progress": "已辦理訓練 2 場"},
+        write=True,
     ),
     "assessment-submit": Rule("POST", submits, visible=sees, kwargs=A, write=True),
     "assessment-signoff": Rule(

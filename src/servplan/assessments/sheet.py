@@ -73,7 +73,9 @@ def sheet_queryset() -> QuerySet[Assessment]:
         ),
         Prefetch(
             "findings",
-            queryset=Finding.objects.select_related("cell__dimension", "cell__item", "improvement")
+            queryset=Finding.objects.select_related(
+                "cell__dimension", "cell__item", "improvement__opened_in"
+            )
             .prefetch_related(Prefetch("improvement__follow_ups", queryset=FollowUp.objects.all()))
             .order_by("cell__dimension__position", "cell__item__position"),
         ),

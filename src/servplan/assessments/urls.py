@@ -25,6 +25,22 @@ urlpatterns = [
         views.evidence_delete,
         name="assessment-evidence-delete",
     ),
+    path(
+        "assessments/<int:pk>/findings/<int:finding_id>/",
+        views.finding_save,
+        name="assessment-finding",
+    ),
+    path(
+        "assessments/<int:pk>/findings/<int:finding_id>/row/",
+        views.finding_row,
+        name="assessment-finding-row",
+    ),
+    path("assessments/<int:pk>/follow-ups/", views.follow_ups, name="assessment-follow-ups"),
+    path(
+        "assessments/<int:pk>/improvements/<int:improvement_id>/follow-ups/",
+        views.follow_up_add,
+        name="assessment-follow-up-add",
+    ),
     path("assessments/<int:pk>/submit/", views.submit, name="assessment-submit"),
     path("assessments/<int:pk>/signoffs/", views.signoff, name="assessment-signoff"),
     path("assessments/<int:pk>/reopen/", views.reopen, name="assessment-reopen"),

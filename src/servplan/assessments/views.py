@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from servplan.assessments import domain
@@ -18,10 +19,20 @@ from servplan.assessments.access import (
 )
 from servplan.assessments.domain.evidence import ACCEPT, MAX_EVIDENCE_BYTES
 from servplan.assessments.history import history_entries
-from servplan.assessments.models import CellScore, Evidence, SignOff, Status
+from servplan.assessments.models import (
+    Assessment,
+    CellScore,
+    Evidence,
+    Finding,
+    FollowUp,
+    Improvement,
+    ImprovementStatus,
+    SignOff,
+    Status,
+)
 from servplan.assessments.sheet import build_sheet, sheet_queryset
 from servplan.core.errors import DomainError
-from servplan.core.roc import RocError, parse_period
+from servplan.core.roc import RocError, parse_period, to_roc_year
 from servplan.offices.access import membership
 from servplan.programs.models import Rubric
 
@@ -105,6 +116,7 @@ def _page_context(request, assessment) -> dict:
         "show_review": assessment.is_locked and reviews_visible(request.user, assessment),
         "accept": ACCEPT,
         "max_mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
+        "statuses": ImprovementStatus.choices,
     }
 
 
@@ -297,3 +309,150 @@ def evidence_delete(request, pk: int, evidence_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(reverse("assessment-detail", args=[pk]) + f"#cell-{cell_pk}")
+
+
+def _finding_row_context(request, assessment: Assessment, finding: Finding, n: int) -> dict:
+    return {
+        "a": assessment,
+        "f": finding,
+        "n": n,
+        "editable": assessment.status == Status.DRAFT and can_edit(request.user, assessment),
+        "statuses": ImprovementStatus.choices,
+    }
+
+
+@login_required
+@require_POST
+def finding_save(request, pk: int, finding_id: int):
+    """HTMX: save one row of the results summary; answer its message and the new version."""
+    assessment = get_assessment_for_user(request.user, pk)
+    finding = get_object_or_404(
+        Finding.objects.select_related("cell__dimension", "cell__item"),
+        pk=finding_id,
+        assessment=assessment,
+    )
+    status, error, current = 200, "", {}
+    try:
+        finding = domain.update_finding(
+            finding=finding,
+            user=request.user,
+            strengths=request.POST.get("strengths"),
+            weaknesses=request.POST.get("weaknesses"),
+            recommendation=request.POST.get("recommendation"),
+            improvement_status=request.POST.get("improvement_status") or None,
+            remarks=request.POST.get("remarks"),
+            expected_version=request.POST.get("version") or None,
+        )
+    except domain.Conflict as exc:
+        status, error, current = 409, exc.message, exc.current
+    except domain.NotAllowed as exc:
+        status, error = 403, exc.message
+    except DomainError as exc:
+        status, error = 400, exc.message
+    return render(
+        request,
+        "assessments/_finding_saved.html",
+        {
+            "a": assessment,
+            "f": finding,
+            "error": error,
+            "current": current,
+            "current_status": dict(ImprovementStatus.choices).get(
+                current.get("improvement_status"), ""
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def finding_row(request, pk: int, finding_id: int):
+    """HTMX: the row as it is now (after a conflict, to edit from the newer values)."""
+    assessment = get_assessment_for_user(request.user, pk, sheet_queryset())
+    for n, finding in enumerate(assessment.findings.all(), start=1):
+        if finding.pk == finding_id:
+            return render(
+                request,
+                "assessments/_finding_row.html",
+                _finding_row_context(request, assessment, finding, n),
+            )
+    raise Http404
+
+
+def follow_up_queryset():
+    """An assessment with its tracked rows: each finding's improvement and its follow-ups."""
+    return Assessment.objects.select_related("office").prefetch_related(
+        Prefetch(
+            "findings",
+            queryset=Finding.objects.filter(improvement__isnull=False)
+            .select_related("cell__dimension", "cell__item", "improvement__opened_in")
+            .prefetch_related(
+                Prefetch(
+                    "improvement__follow_ups", queryset=FollowUp.objects.select_related("author")
+                )
+            )
+            .order_by("cell__dimension__position", "cell__item__position"),
+            to_attr="tracked",
+        )
+    )
+
+
+def _follow_up_page(request, assessment: Assessment, *, posted=None, error="", status=200):
+    today = timezone.localdate()
+    return render(
+        request,
+        "assessments/follow_ups.html",
+        {
+            "a": assessment,
+            "rows": assessment.tracked,
+            "can_follow_up": can_create(request.user, assessment.office),
+            "statuses": ImprovementStatus.choices,
+            "quarters": range(1, 5),
+            "this_year": to_roc_year(today.year),
+            "this_quarter": domain.quarter_of(today.month),
+            "posted": posted,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def follow_ups(request, pk: int):
+    """建議改善事項辦理情形表: every tracked improvement with its quarterly entries."""
+    return _follow_up_page(request, get_assessment_for_user(request.user, pk, follow_up_queryset()))
+
+
+@login_required
+@require_POST
+def follow_up_add(request, pk: int, improvement_id: int):
+    """Add one quarter's entry; a refusal shows the page again with the typed text kept."""
+    assessment = get_assessment_for_user(request.user, pk)
+    improvement = get_object_or_404(
+        Improvement.objects.filter(findings__assessment=assessment)
+        .select_related("office", "opened_in")
+        .distinct(),
+        pk=improvement_id,
+    )
+    try:
+        domain.add_follow_up(
+            improvement=improvement,
+            user=request.user,
+            assessment=assessment,
+            roc_year=request.POST.get("roc_year", ""),
+            quarter=request.POST.get("quarter", ""),
+            progress=request.POST.get("progress", ""),
+            recommendation=request.POST.get("recommendation", ""),
+            status=request.POST.get("status") or None,
+            expected_version=request.POST.get("version") or None,
+        )
+    except DomainError as exc:
+        code = 409 if isinstance(exc, domain.Conflict) else 400
+        code = 403 if isinstance(exc, domain.NotAllowed) else code
+        page = get_assessment_for_user(request.user, pk, follow_up_queryset())
+        posted = {"improvement": improvement.pk, **request.POST.dict()}
+        return _follow_up_page(request, page, posted=posted, error=exc.message, status=code)
+    messages.success(request, f"{domain.improvement_label(improvement)}：已新增追蹤情形")
+    return redirect(reverse("assessment-follow-ups", args=[pk]) + f"#improvement-{improvement.pk}")

@@ -12,7 +12,13 @@ from servplan.assessments.domain.evidence import (
     add_evidence,
     remove_evidence,
 )
-from servplan.assessments.domain.findings import add_follow_up, update_finding
+from servplan.assessments.domain.findings import (
+    add_follow_up,
+    finding_values,
+    improvement_label,
+    quarter_of,
+    update_finding,
+)
 from servplan.assessments.domain.records import (
     NOTHING,
     create_assessment,
@@ -44,8 +50,11 @@ __all__ = [
     "check_assessment",
     "create_assessment",
     "decide",
+    "finding_values",
+    "improvement_label",
     "load_assessment",
     "previous_assessment",
+    "quarter_of",
     "remove_evidence",
     "reopen_assessment",
     "score_cell",

@@ -26,6 +26,25 @@ def quarter_of(month: int) -> int:
     return (month - 1) // 3 + 1
 
 
+def improvement_label(improvement: Improvement) -> str:
+    """「建議改善事項「加強同仁訓練…」」: how follow-up messages name a row."""
+    text = improvement.recommendation
+    return f"建議改善事項「{text[:20]}{'…' if len(text) > 20 else ''}」"
+
+
+def finding_values(finding: Finding) -> dict:
+    """What a conflict shows: the row's newer values and the version to edit them from."""
+    improvement = finding.improvement
+    return {
+        "strengths": finding.strengths,
+        "weaknesses": finding.weaknesses,
+        "recommendation": improvement.recommendation if improvement else "",
+        "improvement_status": improvement.status if improvement else "",
+        "remarks": finding.remarks,
+        "version": finding.version,
+    }
+
+
 @transaction.atomic
 def update_finding(
     *,
@@ -43,8 +62,11 @@ def update_finding(
 
     A recommendation opens a tracked Improvement (or rewords the one the row carries; "" lets
     go of it); `progress` adds the quarter's follow-up entry unless it repeats the latest.
+    `expected_version` is the row's version the editor started from; a change of the row's
+    improvement (wording, status) moves the row's version too, so no edit of it is lost.
     Side effects: saves the Finding (version bumped), creates/updates Improvement and FollowUp
-    rows, audit entries for every changed field. Refuses stale versions and non-draft work.
+    rows, audit entries for every changed field. Refuses stale versions (Conflict with the
+    newer values) and non-draft work.
     """
     where = cell_label(finding.cell)
     assessment = Assessment.objects.select_for_update().get(pk=finding.assessment_id)
@@ -57,7 +79,11 @@ def update_finding(
         .get(pk=finding.pk)
     )
     if expected_version is not None and int(expected_version) != current.version:
-        raise Conflict(f"{where}：此列已被他人修改，請重新載入後再修改", where=where)
+        raise Conflict(
+            f"{where}：此列已被他人修改（目前為第 {current.version} 版），請重新載入後再修改",
+            where=where,
+            current=finding_values(current),
+        )
     before = {f: getattr(current, f) for f in ("strengths", "weaknesses", "remarks", "improvement")}
     for field, value in (
         ("strengths", strengths),
@@ -67,6 +93,7 @@ def update_finding(
         if value is not None:
             setattr(current, field, normalize(value))
     improvement = current.improvement
+    improvement_changed = False
     if recommendation is not None:
         text = normalize(recommendation)
         if not text:
@@ -85,8 +112,11 @@ def update_finding(
             current.improvement = improvement
         elif text != improvement.recommendation:
             _reword(improvement, text, user, assessment)
+            improvement_changed = True
     if improvement is not None and improvement_status is not None:
-        _set_improvement_status(improvement, improvement_status, user, assessment.pk)
+        improvement_changed |= _set_improvement_status(
+            improvement, improvement_status, user, assessment.pk, where=where
+        )
     if improvement is not None and progress is not None and normalize(progress):
         latest = improvement.follow_ups.last()
         if latest is None or latest.progress != normalize(progress):
@@ -98,9 +128,10 @@ def update_finding(
                 progress=normalize(progress),
                 assessment_id=assessment.pk,
             )
-    if record_changes(
+    changes = record_changes(
         user=user, obj=current, before=before, fields=before, assessment_id=assessment.pk
-    ):
+    )
+    if changes or improvement_changed:
         current.version += 1
         current.save()
     return current
@@ -121,24 +152,27 @@ def _reword(improvement: Improvement, text: str, user, assessment: Assessment) -
 
 
 def _set_improvement_status(
-    improvement: Improvement, status: str, user, assessment_id: int
-) -> None:
+    improvement: Improvement, status: str, user, assessment_id: int, *, where: str
+) -> bool:
+    """Set the status; True when it changed."""
     try:
         status = ImprovementStatus(status)
     except ValueError:
-        raise DomainError(f"改善狀態「{status}」不存在", where="improvement_status") from None
-    if status != improvement.status:
-        record(
-            user=user,
-            obj=improvement,
-            field="status",
-            old=improvement.status,
-            new=status,
-            assessment_id=assessment_id,
-        )
-        improvement.status = status
-        improvement.version += 1
-        improvement.save(update_fields=["status", "version"])
+        raise DomainError(f"{where}：改善狀態「{status}」不存在", where=where) from None
+    if status == improvement.status:
+        return False
+    record(
+        user=user,
+        obj=improvement,
+        field="status",
+        old=improvement.status,
+        new=status,
+        assessment_id=assessment_id,
+    )
+    improvement.status = status
+    improvement.version += 1
+    improvement.save(update_fields=["status", "version"])
+    return True
 
 
 def _follow_up(
@@ -171,42 +205,80 @@ def _follow_up(
     return follow_up
 
 
+def _whole(value: object, *, where: str, what: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise DomainError(f"{where}：{what}「{value}」不是整數", where=where) from None
+
+
 @transaction.atomic
 def add_follow_up(
     *,
     improvement: Improvement,
     user,
-    roc_year: int,
-    quarter: int,
+    roc_year: int | str,
+    quarter: int | str,
     progress: str,
     recommendation: str = "",
     status: str | None = None,
+    assessment: Assessment | None = None,
+    expected_version: int | str | None = None,
 ) -> FollowUp:
     """Record a quarter's 改善辦理情形 (逐季追蹤), optionally rewording or closing the improvement.
 
     Improvements are followed up after the assessment is submitted, so this works in any status.
-    Side effects: a FollowUp row, the improvement's wording/status, audit entries.
+    `assessment` is the period whose follow-up table the entry was made on (it must carry the
+    improvement; default: the one that opened it): its history shows the entry.
+    `expected_version` is the improvement's version the person started from: a rewording or
+    status change in between refuses the entry (Conflict with the newer values).
+    Side effects: a FollowUp row, the improvement's wording/status (version bumped), audit entries.
     """
+    where = improvement_label(improvement)
     if not can_create(user, improvement.office):
-        raise NotAllowed("只有本區營業處的經辦可以填寫追蹤情形", where="follow_up")
-    if not 1 <= int(quarter) <= 4:
-        raise DomainError(f"季別 {quarter} 不正確（應為 1 至 4）", where="quarter")
+        raise NotAllowed(f"{where}：只有本區營業處的經辦可以填寫追蹤情形", where=where)
+    if assessment is None:
+        assessment = improvement.opened_in
+    elif not (
+        assessment.pk == improvement.opened_in_id
+        or assessment.findings.filter(improvement=improvement).exists()
+    ):
+        raise DomainError(f"{where}：不在 {assessment.period} 的追蹤表上", where=where)
+    current = Improvement.objects.select_for_update().get(pk=improvement.pk)
+    if expected_version not in (None, "") and int(expected_version) != current.version:
+        raise Conflict(
+            f"{where}：此改善事項已被他人修改（目前為第 {current.version} 版），請重新載入後再填寫",
+            where=where,
+            current={
+                "recommendation": current.recommendation,
+                "status": current.status,
+                "version": current.version,
+            },
+        )
+    year = _whole(roc_year, where=where, what="年度")
+    quarter = _whole(quarter, where=where, what="季別")
+    if not 1 <= year <= 999:
+        raise DomainError(f"{where}：年度 {year} 不正確（請填民國年）", where=where)
+    if not 1 <= quarter <= 4:
+        raise DomainError(f"{where}：季別 {quarter} 不正確（應為 1 至 4）", where=where)
     progress = normalize(progress)
     if not progress:
-        raise DomainError("請填寫改善辦理情形", where="progress")
+        raise DomainError(f"{where}：請填寫改善辦理情形", where=where)
     recommendation = normalize(recommendation)
-    assessment = improvement.opened_in
+    reworded = bool(recommendation) and recommendation != current.recommendation
     follow_up = _follow_up(
-        improvement,
+        current,
         user,
-        roc_year=int(roc_year),
-        quarter=int(quarter),
+        roc_year=year,
+        quarter=quarter,
         progress=progress,
-        recommendation=recommendation if recommendation != improvement.recommendation else "",
+        recommendation=recommendation if reworded else "",
         assessment_id=assessment.pk,
     )
-    if recommendation and recommendation != improvement.recommendation:
-        _reword(improvement, recommendation, user, assessment)
-    if status is not None:
-        _set_improvement_status(improvement, status, user, assessment.pk)
+    if reworded:
+        _reword(current, recommendation, user, assessment)
+    if status not in (None, ""):
+        _set_improvement_status(current, status, user, assessment.pk, where=where)
+    for field in ("recommendation", "status", "version"):
+        setattr(improvement, field, getattr(current, field))
     return follow_up
