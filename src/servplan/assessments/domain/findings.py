@@ -243,7 +243,7 @@ def add_follow_up(
         assessment.pk == improvement.opened_in_id
         or assessment.findings.filter(improvement=improvement).exists()
     ):
-        raise DomainError(f"{where}：不在 {assessment.period} 的追蹤表上", where=where)
+        raise DomainError(f"{where}：不在 {assessment.period}的追蹤表上", where=where)
     current = Improvement.objects.select_for_update().get(pk=improvement.pk)
     if expected_version not in (None, "") and int(expected_version) != current.version:
         raise Conflict(
