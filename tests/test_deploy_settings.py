@@ -10,8 +10,13 @@ SERVPLAN = str(Path(sys.executable).with_name("servplan"))
 
 
 def run_check(**env):
-    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "servplan.settings.production", **env}
-    full.pop("SERVPLAN_SECRET_KEY", None) if "SERVPLAN_SECRET_KEY" not in env else None
+    """`check --deploy` as production would run it: none of the test run's own settings leak in."""
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SERVPLAN_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "SERVPLAN_DEBUG"}
+    }
+    full.update({"DJANGO_SETTINGS_MODULE": "servplan.settings.production", **env})
     return subprocess.run(
         [SERVPLAN, "check", "--deploy", "--fail-level", "WARNING"],
         env=full,

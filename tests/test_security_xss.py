@@ -3,17 +3,11 @@
 The same payloads are run in Chromium in tests/browser/test_xss.py.
 """
 
-import os
-
 from django.urls import reverse
 
 from servplan.assessments.models import CellScore
 from servplan.core.middleware import CONTENT_SECURITY_POLICY
 from tests.factories import PASSWORD
-
-os.environ.setdefault(
-    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-)  # Playwright's sync API runs an event loop
 
 PAYLOADS = [
     "<script>window.__pwned = 'script'</script>",
