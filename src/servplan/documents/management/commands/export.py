@@ -40,8 +40,8 @@ class Command(BaseCommand):
         b.add_argument(
             "--jobs",
             type=int,
-            default=1,
-            help="PDF 以幾個工作程序產生（預設 1，即本程序；0 為每個 CPU 一個）",
+            default=0,
+            help="PDF 以幾個工作程序產生（預設 0，即每個 CPU 一個；1 為只用本程序）",
         )
 
     def handle(self, *args, what: str, **options):
