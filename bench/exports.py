@@ -40,7 +40,7 @@ NOTES = """## Reading these numbers
   write different text, so expect the batch to approach 72 × the single-form time.
 - `--jobs N` runs the PDFs in N worker processes, each with its own compiler. Each worker
   starts cold (fonts, empty cache), so it only pays off when the cores are otherwise
-  idle; on a busy machine the default (one process) is as fast or faster.
+  idle (as here, where it is the default); on a busy machine `--jobs 1` is as fast or faster.
 - LibreOffice's time is mostly its own start-up, whatever the document; it needs a
   writable HOME (the benchmark gives it a throw-away one).
 """
