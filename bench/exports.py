@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -22,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from report import machine, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICES = 24
@@ -89,23 +90,6 @@ def median_times(fn, runs: int) -> tuple[float, float]:
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     return statistics.median(walls), statistics.median(cpus)
-
-
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "?",
-    )
-    mem_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    return f"{os.cpu_count()} CPUs (nproc), {cpu}, {mem_kb / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
 def libreoffice_time(odt: bytes, runs: int) -> float | None:
@@ -213,7 +197,7 @@ def main() -> None:
 
     now = dt.datetime.now().astimezone()
     lines = [
-        "# Benchmarks",
+        "## Document exports",
         "",
         "Produced by `.venv/bin/python bench/exports.py --write docs/benchmarks.md` "
         "(a throw-away SQLite database; the seed assessment 台東區營業處 114 年度 1 月至 6 月, "
@@ -271,10 +255,11 @@ def main() -> None:
         "",
     ]
     lines += NOTES.splitlines()
-    report = "\n".join(lines) + "\n"
+    # One level down: this is one section of docs/benchmarks.md.
+    report = "\n".join(lines).replace("\n## ", "\n### ") + "\n"
     print(report)
     if args.write:
-        Path(args.write).write_text(report, encoding="utf-8")
+        write_section(args.write, "exports", report)
     shutil.rmtree(WORK, ignore_errors=True)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import random
@@ -31,6 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from report import machine, write_section  # bench/report.py
+
+from servplan.core.management.commands.serve import default_workers
 
 REPO = Path(__file__).resolve().parent.parent
 SERVPLAN = str(Path(sys.executable).with_name("servplan"))
@@ -240,6 +244,7 @@ async def clerk(base, office: Office, budget: Budget, stats: Stats, rng: random.
         await login(web, office.clerk_username, stats)
         detail = f"/api/assessments/{office.editing_id}/"
         while budget.take():
+            await think(rng)
             if rng.random() < 0.2:
                 r = await call(
                     web, stats, "GET assessment page", "GET", f"/assessments/{office.editing_id}/"
@@ -270,6 +275,15 @@ async def clerk(base, office: Office, budget: Budget, stats: Stats, rng: random.
                 stats.errors.append(f"PATCH cell: {r.status_code} {r.text[:200]}")
 
 
+THINK = {"mean": 0.0}
+
+
+async def think(rng: random.Random) -> None:
+    """A person's pause between actions (uniform around the mean; none in a stress test)."""
+    if THINK["mean"] > 0:
+        await asyncio.sleep(rng.uniform(0, 2 * THINK["mean"]))
+
+
 async def login(web: httpx.AsyncClient, username: str, stats: Stats) -> None:
     page = await call(web, stats, "GET login", "GET", "/login/")
     token = page.cookies.get("csrftoken") or web.cookies.get("csrftoken")
@@ -286,7 +300,9 @@ async def login(web: httpx.AsyncClient, username: str, stats: Stats) -> None:
         stats.errors.append(f"login {username}: {r.status_code if r else 'no answer'}")
 
 
-async def signer_chain(base, office: Office, budget: Budget, stats: Stats) -> None:
+async def signer_chain(
+    base, office: Office, budget: Budget, stats: Stats, rng: random.Random
+) -> None:
     """Walk each signing assessment of the office through submit and every approval."""
     clients = {
         role: httpx.AsyncClient(
@@ -298,6 +314,7 @@ async def signer_chain(base, office: Office, budget: Budget, stats: Stats) -> No
         for assessment_id in office.signing_ids:
             steps = [("clerk", "submit")] + [(role, "approve") for role in SIGNERS]
             for role, decision in steps:
+                await think(rng)
                 if not budget.take():
                     return
                 if decision == "submit":
@@ -328,7 +345,10 @@ async def drive(
         clerk(base, offices[i % len(offices)], budget, stats, random.Random(rng.random()))
         for i in range(clients - signers)
     ]
-    tasks += [signer_chain(base, offices[i % len(offices)], budget, stats) for i in range(signers)]
+    tasks += [
+        signer_chain(base, offices[i % len(offices)], budget, stats, random.Random(rng.random()))
+        for i in range(signers)
+    ]
     if restart is not None:
         tasks.append(restart())
     await asyncio.gather(*tasks)
@@ -353,6 +373,7 @@ def report(stats: Stats, seconds: float, problems: list[str], args) -> dict:
         "clients": args.clients,
         "offices": args.offices,
         "workers": args.workers,
+        "think_seconds": args.think,
         "database": args.database_label,
         "requests": stats.requests,
         "seconds": round(seconds, 2),
@@ -375,7 +396,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offices", type=int, default=24)
     parser.add_argument("--requests", type=int, default=6000, help="stop after this many requests")
     parser.add_argument("--seconds", type=float, default=120, help="stop after this many seconds")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="gunicorn worker processes (default: servplan serve's)",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        help="mean pause of a client between actions, in seconds (0: none, a stress test)",
+    )
     parser.add_argument(
         "--signing", type=int, default=6, help="assessments per office walked through sign-off"
     )
@@ -388,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--write", help="also write the report as a section of this Markdown file")
     args = parser.parse_args(argv)
 
     created_db = None
@@ -402,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
             conn.execute(f'CREATE DATABASE "{created_db}"')
         database_url = f"postgres://postgres@127.0.0.1:5432/{created_db}"
     args.database_label = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    THINK["mean"] = args.think
     try:
         _django(database_url)
         offices = prepare(offices=args.offices, signing_per_office=args.signing)
@@ -449,12 +483,42 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print_report(result)
+    if args.write:
+        write_section(
+            args.write, f"load-{args.clients}-{args.think:g}", markdown_report(result, argv)
+        )
     return 0 if result["errors"] == 0 and result["lost_or_overwritten"] == 0 else 1
+
+
+def markdown_report(r: dict, argv: list[str] | None) -> str:
+    command = " ".join(["bench/load.py", *(sys.argv[1:] if argv is None else argv)])
+    lines = [
+        f"## Load: {r['clients']} clients, mean pause {r['think_seconds']} s",
+        "",
+        f"Produced by `.venv/bin/python {command}`: `servplan serve` ({r['workers']} gunicorn workers) "
+        f"on 127.0.0.1 with {r['database']}, {r['offices']} offices; the load runs on the same machine.",
+        "",
+        f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- machine: {machine()}",
+        f"- {r['requests']} requests in {r['seconds']} s: **{r['throughput_rps']} requests/s**",
+        f"- errors: **{r['errors']}**; lost or overwritten acknowledged writes: **{r['lost_or_overwritten']}** "
+        f"(of {r['acknowledged_cell_writes']} cell writes and {r['acknowledged_signoffs']} sign-offs); "
+        f"409 conflicts (stale versions, refused as they should be): {r['conflicts_409']}",
+        "",
+        "| endpoint | count | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, row in r["latency"].items():
+        lines.append(
+            f"| {label} | {row['count']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def print_report(r: dict) -> None:
     print(
-        f"{r['clients']} clients, {r['offices']} offices, {r['workers']} workers, {r['database']}"
+        f"{r['clients']} clients (mean pause {r['think_seconds']} s), {r['offices']} offices, "
+        f"{r['workers']} workers, {r['database']}"
     )
     print(f"{r['requests']} requests in {r['seconds']} s: {r['throughput_rps']} requests/s")
     print(

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from servplan.core.management.commands.init import Command as InitCommand
-from servplan.core.management.commands.serve import exec_gunicorn
+from servplan.core.management.commands.serve import default_workers, exec_gunicorn
 from servplan.offices.domain import add_user, find_office
 from servplan.offices.models import Role
 
@@ -51,4 +51,4 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\n請開啟 http://127.0.0.1:{port}/ 登入。按 Ctrl+C 結束。")
         self.stdout.flush()
-        exec_gunicorn(host="127.0.0.1", port=port, workers=2)
+        exec_gunicorn(host="127.0.0.1", port=port, workers=default_workers())

@@ -4,6 +4,13 @@ import sys
 from django.core.management.base import BaseCommand
 
 
+def default_workers() -> int:
+    """Synchronous workers, two per CPU and one more. Requests are CPU-bound: threads would
+    only contend for the GIL (and under load delayed gunicorn's heartbeats enough to get
+    workers killed mid-request)."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
 def exec_gunicorn(*, host: str, port: int, workers: int) -> None:
     """Replace this process with gunicorn serving the app (a production server, not runserver)."""
     args = [
@@ -15,8 +22,6 @@ def exec_gunicorn(*, host: str, port: int, workers: int) -> None:
         f"{host}:{port}",
         "--workers",
         str(workers),
-        "--threads",
-        "4",
         "--access-logfile",
         "-",
         "--graceful-timeout",
@@ -31,7 +36,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help="連接埠（預設 8000）")
         parser.add_argument("--host", default="127.0.0.1", help="位址（預設 127.0.0.1）")
-        parser.add_argument("--workers", type=int, default=2, help="工作行程數（預設 2）")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="工作行程數（預設每個 CPU 兩個再加一）",
+        )
 
     def handle(self, *args, port: int, host: str, workers: int, **options):
         self.stdout.write(f"servplan 服務啟動於 http://{host}:{port}/")
