@@ -160,3 +160,16 @@ def test_narratives_cannot_inject_html(case, as_user):
     )
     text = as_user(people[Role.DIRECTOR]).get(reverse("assessment-detail", args=[a.pk])).text
     assert "<script>alert(1)" not in text and "&lt;script&gt;" in text and "<li>條列</li>" in text
+
+
+def test_history_names_statuses_instead_of_codes(case, as_user):
+    from servplan.assessments.domain import update_finding
+
+    a, people = case
+    finding = a.findings.order_by("id").first()
+    update_finding(finding=finding, user=people[Role.CLERK], recommendation="加強宣導")
+    finding.refresh_from_db()
+    update_finding(finding=finding, user=people[Role.CLERK], improvement_status="done")
+    text = as_user(people[Role.CLERK]).get(reverse("assessment-history", args=[a.pk])).text
+    assert "已完成" in text
+    assert ">done<" not in text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servplan.assessments.models import Assessment
+from servplan.assessments.models import Assessment, ImprovementStatus, Status
 from servplan.audit.models import AuditEntry
 
 FIELD_LABELS = {
@@ -22,6 +22,11 @@ FIELD_LABELS = {
     "progress": "改善辦理情形",
     "evidence": "佐證資料",
 }
+# Values the trail keeps as codes, shown by their names.
+VALUE_LABELS = {
+    ("assessments.assessment", "status"): dict(Status.choices),
+    ("assessments.improvement", "status"): dict(ImprovementStatus.choices),
+}
 TYPE_LABELS = {
     "assessments.assessment": "自行考核",
     "assessments.signoff": "核章",
@@ -31,7 +36,8 @@ TYPE_LABELS = {
 
 
 def history_entries(assessment: Assessment) -> list[AuditEntry]:
-    """The entries, oldest first, each with `object_label` and `field_label` set (3 queries)."""
+    """The entries, oldest first, each with `object_label`, `field_label`, `old_label` and
+    `new_label` set (3 queries)."""
     entries = list(
         AuditEntry.objects.filter(assessment_id=assessment.pk)
         .select_related("user")
@@ -55,4 +61,7 @@ def history_entries(assessment: Assessment) -> list[AuditEntry]:
         else:
             e.object_label = TYPE_LABELS.get(e.object_type, e.object_type)
         e.field_label = FIELD_LABELS.get(e.field, e.field)
+        values = VALUE_LABELS.get((e.object_type, e.field), {})
+        e.old_label = values.get(e.old, e.old)
+        e.new_label = values.get(e.new, e.new)
     return entries
