@@ -59,3 +59,16 @@ def make():
     from tests import factories
 
     return factories
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user(user) → the test client, logged in as that user (and only that user)."""
+    from tests.factories import PASSWORD
+
+    def _as(user):
+        client.logout()
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _as

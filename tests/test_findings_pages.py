@@ -8,17 +8,6 @@ from servplan.assessments.models import Finding, Improvement, Status
 from servplan.audit.models import AuditEntry
 from servplan.core.roc import Period
 from servplan.offices.models import Role
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def as_user(client):
-    def _as(user):
-        client.logout()
-        assert client.login(username=user.username, password=PASSWORD)
-        return client
-
-    return _as
 
 
 @pytest.fixture

@@ -9,17 +9,6 @@ from servplan.assessments.models import Finding, FollowUp, Improvement
 from servplan.audit.models import AuditEntry
 from servplan.core.roc import Period, format_date
 from servplan.offices.models import Role
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def as_user(client):
-    def _as(user):
-        client.logout()
-        assert client.login(username=user.username, password=PASSWORD)
-        return client
-
-    return _as
 
 
 def track(a, user, text="加強宣導") -> Improvement:

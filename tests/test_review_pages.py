@@ -3,17 +3,6 @@ from django.urls import reverse
 
 from servplan.assessments.models import Status
 from servplan.offices.models import Role
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def as_user(client):
-    def _as(user):
-        client.logout()
-        assert client.login(username=user.username, password=PASSWORD)
-        return client
-
-    return _as
 
 
 @pytest.fixture

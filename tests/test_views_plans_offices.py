@@ -3,16 +3,6 @@ from django.urls import reverse
 
 from servplan.offices.models import Office, Role
 from servplan.plans.models import OfficePlan, PlanStatus
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        assert client.login(username=user.username, password=PASSWORD)
-        return client
-
-    return _login
 
 
 @pytest.fixture
@@ -20,8 +10,8 @@ def miaoli_plan(sample):
     return OfficePlan.objects.get(office__name="苗栗區營業處")
 
 
-def test_own_office_sees_the_plan_tree(miaoli_plan, make, login):
-    response = login(make.user(office=miaoli_plan.office)).get(
+def test_own_office_sees_the_plan_tree(miaoli_plan, make, as_user):
+    response = as_user(make.user(office=miaoli_plan.office)).get(
         reverse("plan-detail", args=[miaoli_plan.pk])
     )
     assert response.status_code == 200
@@ -33,39 +23,39 @@ def test_own_office_sees_the_plan_tree(miaoli_plan, make, login):
     assert "每年 1次" in text
 
 
-def test_same_office_other_role_sees_the_plan(miaoli_plan, make, login):
+def test_same_office_other_role_sees_the_plan(miaoli_plan, make, as_user):
     user = make.user(office=miaoli_plan.office, role=Role.DEPUTY_DIRECTOR)
-    assert login(user).get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 200
+    assert as_user(user).get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 200
 
 
-def test_other_office_gets_404(miaoli_plan, make, login):
+def test_other_office_gets_404(miaoli_plan, make, as_user):
     outsider = make.user(office=Office.objects.get(name="台東區營業處"))
-    assert login(outsider).get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 404
+    assert as_user(outsider).get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 404
 
 
-def test_hq_sees_approved_plans_not_drafts(miaoli_plan, make, login):
-    client = login(make.user(role=Role.HQ_REVIEWER))
+def test_hq_sees_approved_plans_not_drafts(miaoli_plan, make, as_user):
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
     assert client.get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 200
     miaoli_plan.status = PlanStatus.DRAFT
     miaoli_plan.save()
     assert client.get(reverse("plan-detail", args=[miaoli_plan.pk])).status_code == 404
 
 
-def test_plan_page_queries_are_fixed(miaoli_plan, make, login, django_assert_num_queries):
-    client = login(make.user(office=miaoli_plan.office))
+def test_plan_page_queries_are_fixed(miaoli_plan, make, as_user, django_assert_num_queries):
+    client = as_user(make.user(office=miaoli_plan.office))
     with django_assert_num_queries(10):
         client.get(reverse("plan-detail", args=[miaoli_plan.pk]))
 
 
-def test_offices_page_lists_every_office(shipped, make, login, django_assert_num_queries):
-    client = login(make.user(office=Office.objects.get(name="台東區營業處")))
+def test_offices_page_lists_every_office(shipped, make, as_user, django_assert_num_queries):
+    client = as_user(make.user(office=Office.objects.get(name="台東區營業處")))
     with django_assert_num_queries(6):
         response = client.get(reverse("office-list"))
     assert response.text.count("區營業處</td>") == Office.objects.count()
 
 
-def test_admin_opens_for_admins(shipped, make, login):
-    client = login(make.user(role=Role.ADMIN))
+def test_admin_opens_for_admins(shipped, make, as_user):
+    client = as_user(make.user(role=Role.ADMIN))
     for name in [
         "admin:offices_office_changelist",
         "admin:programs_rubric_changelist",

@@ -1,25 +1,13 @@
 """The whole path in a real headless Chromium: fill, refuse, submit, return, fix, approve, review."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from servplan.assessments.models import Status
 from servplan.offices.models import Role
-from tests.factories import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(browser, live_server, user):
-    page = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/assessments/$"))
-    return page
 
 
 def test_the_whole_path(browser, live_server, make, shots):

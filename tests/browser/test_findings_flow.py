@@ -7,19 +7,9 @@ from playwright.sync_api import expect
 
 from servplan.assessments.models import Finding, FollowUp
 from servplan.offices.models import Role
-from tests.factories import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(browser, live_server, user):
-    page = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/assessments/$"))
-    return page
 
 
 def test_edit_a_finding_and_add_a_follow_up(browser, live_server, make, shots):

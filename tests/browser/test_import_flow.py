@@ -10,22 +10,12 @@ from servplan.assessments.models import Assessment
 from servplan.core.setup import load_shipped_data
 from servplan.imports.models import PendingUpload
 from servplan.offices.domain import find_office
-from tests.factories import PASSWORD
+from tests.browser.helpers import log_in
 from tests.imports.forms import small_sheet, to_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEED = Path(__file__).parents[1] / "imports" / "fixtures" / "seed-000.txt"
-
-
-def log_in(browser, live_server, user):
-    page = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def test_upload_preview_confirm_and_cancel(browser, live_server, make, shots, tmp_path):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from servplan.assessments.models import Assessment, Status
-from tests.factories import PASSWORD
+from tests.browser.helpers import log_in
 from tests.test_security_xss import hostile_assessment
 
 
@@ -15,14 +15,9 @@ def test_no_payload_runs_in_chromium(transactional_db, make, live_server, browse
     assessment = hostile_assessment(make)
     Assessment.objects.filter(pk=assessment.pk).update(status=status)
     user = make.user(office=assessment.office)
-    context = browser.new_context()
-    page = context.new_page()
+    page = log_in(browser, live_server, user)
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
     page.goto(live_server.url + reverse("assessment-detail", args=[assessment.pk]))
     for link in page.locator("a", has_text="點我").all():
         link.click()
@@ -32,7 +27,7 @@ def test_no_payload_runs_in_chromium(transactional_db, make, live_server, browse
         boxes.nth(i).input_value() for i in range(boxes.count())
     )
     shots(page, f"narratives-{status}")
-    context.close()
+    page.context.close()
     assert pwned is None and dialogs == []
     assert (
         "<script>window.__pwned = 'script'</script>" in shown
