@@ -34,9 +34,7 @@ def export_period(
     assessments = list(
         sheet_queryset()
         .filter(
-            roc_year=period.roc_year,
-            start_month=period.start_month,
-            end_month=period.end_month,
+            **period.as_dict(),
         )
         .order_by("office__position", "office__name")
     )

@@ -255,9 +255,7 @@ def _store_assessment(doc: ReadAssessment, office: Office, rubric: Rubric | None
     period = doc.period
     if Assessment.objects.filter(
         office=office,
-        roc_year=period.roc_year,
-        start_month=period.start_month,
-        end_month=period.end_month,
+        **period.as_dict(),
     ).exists():
         raise DomainError(f"{office.name} {period} 的自行考核已存在，未匯入", where="period")
     rubric = rubric or _new_rubric(rubric_spec_for(doc), office)

@@ -75,9 +75,7 @@ def create_assessment(
         raise DomainError("只能沿用同一區營業處的前期自行考核", where="copy_from")
     if Assessment.objects.filter(
         office=office,
-        roc_year=period.roc_year,
-        start_month=period.start_month,
-        end_month=period.end_month,
+        **period.as_dict(),
     ).exists():
         raise DomainError(f"{office.name} {period} 的自行考核已存在", where="period")
     assessment = Assessment.objects.create(
@@ -191,9 +189,7 @@ def load_assessment(*, data: dict) -> tuple[Assessment, bool]:
     period = Period(**data["period"])
     existing = Assessment.objects.filter(
         office=office,
-        roc_year=period.roc_year,
-        start_month=period.start_month,
-        end_month=period.end_month,
+        **period.as_dict(),
     ).first()
     if existing:
         return existing, False
