@@ -3,10 +3,13 @@
 Starts the production server (gunicorn, `servplan serve`) on 127.0.0.1 against a fresh
 PostgreSQL database (or --database-url), drives a fixed number of requests for at most a fixed
 number of seconds, then checks that every acknowledged change is in the database and that
-none was overwritten. Optionally restarts the server in the middle (--restart-after).
+none was overwritten. Optionally restarts the server in the middle (--restart-after-writes N):
+after the first N acknowledged cell writes the server is stopped, kept down until a client has
+been refused, started again, and the clients go on until N more writes are acknowledged by the
+new server, so the restart always falls among writes in flight, however fast the machine.
 
     .venv/bin/python bench/load.py --clients 50 --requests 6000 --seconds 120
-    .venv/bin/python bench/load.py --clients 10 --requests 800 --restart-after 3
+    .venv/bin/python bench/load.py --clients 10 --requests 5000 --restart-after-writes 100
 
 Exit status: 0 when there were no errors and no lost updates, 1 otherwise.
 Only 127.0.0.1 is ever contacted.
@@ -58,6 +61,10 @@ class Stats:
     conflicts: int = 0
     retried: int = 0
     requests: int = 0
+    cell_writes: int = 0
+    # acknowledged cell writes when the server was stopped, and when it answered again
+    writes_at_stop: int | None = None
+    writes_at_restart: int | None = None
     # cell id → list of (version, score, narrative) acknowledged with 200
     acked_cells: dict[int, list[tuple[int, str, str]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -205,25 +212,38 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 class Budget:
-    def __init__(self, requests: int, seconds: float) -> None:
+    """Requests left and a deadline; `enough` (when set) ends the run early once it holds."""
+
+    def __init__(self, requests: int, seconds: float, enough=None) -> None:
         self.left = requests
         self.deadline = time.monotonic() + seconds
+        self.enough = enough
 
     def take(self) -> bool:
         if self.left <= 0 or time.monotonic() > self.deadline:
+            return False
+        if self.enough is not None and self.enough():
             return False
         self.left -= 1
         return True
 
 
+async def wait_for(condition, *, deadline: float) -> bool:
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
 async def call(client, stats, label, method, url, *, retry=True, **kwargs):
     """One request, timed. Connection errors (a restarting server) are retried, not acknowledged."""
-    for attempt in range(100):
+    for attempt in range(300):  # 60 s of retries: longer than a restart on a busy machine
         started = time.perf_counter()
         try:
             response = await client.request(method, url, **kwargs)
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            if not retry or attempt == 99:
+            if not retry or attempt == 299:
                 stats.errors.append(f"{label}: {exc!r}")
                 return None
             stats.retried += 1
@@ -269,6 +289,7 @@ async def clerk(base, office: Office, budget: Budget, stats: Stats, rng: random.
                 continue
             if r.status_code == 200:
                 stats.acked_cells[cell["id"]].append((r.json()["version"], score, narrative))
+                stats.cell_writes += 1
             elif r.status_code == 409:
                 stats.conflicts += 1
             else:
@@ -382,6 +403,12 @@ def report(stats: Stats, seconds: float, problems: list[str], args) -> dict:
         "error_samples": stats.errors[:10],
         "conflicts_409": stats.conflicts,
         "retried_during_restart": stats.retried,
+        "writes_before_restart": stats.writes_at_stop,
+        "writes_after_restart": (
+            stats.cell_writes - stats.writes_at_restart
+            if stats.writes_at_restart is not None
+            else None
+        ),
         "acknowledged_cell_writes": sum(len(v) for v in stats.acked_cells.values()),
         "acknowledged_signoffs": sum(len(v) for v in stats.acked_signoffs.values()),
         "lost_or_overwritten": len(problems),
@@ -416,7 +443,10 @@ def main(argv: list[str] | None = None) -> int:
         help="use this database (default: a fresh PostgreSQL database, dropped after)",
     )
     parser.add_argument(
-        "--restart-after", type=float, help="restart the server this many seconds into the run"
+        "--restart-after-writes",
+        type=int,
+        help="restart the server after this many acknowledged cell writes, then run until as "
+        "many more are acknowledged by the new server",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -442,15 +472,35 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         server = {"proc": start_server(database_url=database_url, port=port, workers=args.workers)}
 
+        stats = Stats()
+        n = args.restart_after_writes
+
         async def restart():
-            await asyncio.sleep(args.restart_after)
-            await asyncio.to_thread(stop_server, server["proc"])
+            deadline = budget.deadline
+            if not await wait_for(lambda: stats.cell_writes >= n, deadline=deadline):
+                stats.errors.append(f"restart: fewer than {n} writes before the deadline")
+                return
+            stats.writes_at_stop = stats.cell_writes
+            retried = stats.retried
+            # SIGTERM: gunicorn stops listening and finishes the requests in flight.
+            stop = asyncio.create_task(asyncio.to_thread(stop_server, server["proc"]))
+            # Stay down until a client has been refused: the restart provably met a writer.
+            refused = await wait_for(lambda: stats.retried > retried, deadline=deadline)
+            await stop
+            if not refused:
+                stats.errors.append("restart: no client tried to write while the server was down")
             server["proc"] = await asyncio.to_thread(
                 start_server, database_url=database_url, port=port, workers=args.workers
             )
+            stats.writes_at_restart = stats.cell_writes
 
-        stats = Stats()
-        budget = Budget(args.requests, args.seconds)
+        def enough() -> bool:
+            return (
+                stats.writes_at_restart is not None
+                and stats.cell_writes - stats.writes_at_restart >= n
+            )
+
+        budget = Budget(args.requests, args.seconds, enough if n is not None else None)
         started = time.perf_counter()
         asyncio.run(
             drive(
@@ -460,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
                 budget=budget,
                 stats=stats,
                 seed=args.seed,
-                restart=restart if args.restart_after is not None else None,
+                restart=restart if n is not None else None,
             )
         )
         elapsed = time.perf_counter() - started
