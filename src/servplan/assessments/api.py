@@ -239,5 +239,5 @@ def history(request, assessment_id: int):
             "old": e.old,
             "new": e.new,
         }
-        for e in history_entries(assessment)
+        for e in history_entries(assessment, user=request.user)
     ]

@@ -253,7 +253,7 @@ def history(request, pk: int):
     return render(
         request,
         "assessments/assessment_history.html",
-        {"a": assessment, "entries": history_entries(assessment)},
+        {"a": assessment, "entries": history_entries(assessment, user=request.user)},
     )
 
 
