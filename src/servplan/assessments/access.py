@@ -5,9 +5,9 @@ from django.http import Http404
 
 from servplan.assessments.models import LOCKED_STATUSES, Assessment
 from servplan.core.errors import DomainError
-from servplan.offices.access import is_admin, is_hq, membership, office_id
+from servplan.offices.access import is_admin, is_clerk_of, is_hq, office_id
 from servplan.offices.domain import find_office
-from servplan.offices.models import Office, Role
+from servplan.offices.models import Office
 
 
 def visible_assessments(user, queryset: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
@@ -33,10 +33,7 @@ def get_assessment_for_user(
 
 def can_create(user, office) -> bool:
     """The office's clerk opens its assessments (admins may too)."""
-    if is_admin(user):
-        return True
-    m = membership(user)
-    return bool(m and m.office_id == office.id and m.role == Role.CLERK)
+    return is_clerk_of(user, office)
 
 
 def office_to_create_in(user, name: str) -> Office:
