@@ -31,11 +31,11 @@ from servplan.assessments.domain import (
 from servplan.assessments.models import Assessment, Evidence, SignOff
 from servplan.audit.models import AuditEntry
 from servplan.core.roc import Period
-from servplan.imports.domain import stage_upload
+from servplan.imports.domain import check_file, rubric_spec_for, stage_upload
 from servplan.imports.models import ImportRecord, PendingUpload
 from servplan.offices.models import OFFICE_ROLES, ApiToken, Role
 from servplan.plans.domain import create_plan
-from servplan.programs.domain import build_outline
+from servplan.programs.domain import build_outline, create_rubric
 from servplan.programs.models import Program
 from servplan.review.domain import mark_reviewed, review_cell
 from tests import factories
@@ -112,7 +112,10 @@ def build_world(state: str) -> World:
     program = Program.objects.create(roc_year=114, title="114年度計畫", outline=outline)
     plan = create_plan(office=office, program=program, approved_on=dt.date(2025, 3, 21))
     sheet = small_sheet(office=office.name, period="113 年度 7 月至 12 月")
-    upload = stage_upload(user=users["clerk"], filename="form.txt", data=to_txt(sheet.blocks()))
+    data = to_txt(sheet.blocks())
+    # HQ's rubric of the form: an office's import reuses it (only HQ makes new ones).
+    create_rubric(spec=rubric_spec_for(check_file(filename="form.txt", data=data).doc))
+    upload = stage_upload(user=users["clerk"], filename="form.txt", data=data)
     return World(users, assessment, cells, evidence, plan, upload)
 
 
@@ -196,8 +199,8 @@ def import_page(role, state):
 
 
 def imports_here(role, state):
-    """Importing a form of this office: its staff (and admins)."""
-    return role in OFFICE or role == "admin"
+    """Importing a form of this office opens its assessment: its clerk (and admins)."""
+    return role in {"clerk", "admin"}
 
 
 def follows_up(role, state):

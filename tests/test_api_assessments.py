@@ -197,9 +197,42 @@ def test_create(db, make, api):
     )
     assert response.status_code == 201
     assert clerk.post("/api/assessments/", {**body, "period": "114-13-14"}).status_code == 400
-    assert clerk.post("/api/assessments/", {**body, "office": "火星"}).status_code == 400
+    assert clerk.post("/api/assessments/", {**body, "office": "火星"}).status_code == 404
     outsider = api(make.user(office=make.office()))
-    assert outsider.post("/api/assessments/", {**body, "period": "115-1-6"}).status_code == 403
+    assert outsider.post("/api/assessments/", {**body, "period": "115-1-6"}).status_code == 404
+
+
+def test_creating_for_another_office_reveals_nothing_of_its_records(db, make, api):
+    """Another office (with or without earlier records) answers as a non-existent one does."""
+    with_records = make.assessment(period=(113, 7, 12)).office
+    without, rubric = make.office(), make.rubric()
+    for user in (make.user(office=make.office()), make.user(role=Role.HQ_REVIEWER)):
+        answers = []
+        for office in (with_records.name, without.name, "火星"):
+            for copy in (True, False):
+                response = api(user).post(
+                    "/api/assessments/",
+                    {
+                        "office": office,
+                        "rubric": rubric.pk,
+                        "period": "114-1-6",
+                        "copy_from_previous": copy,
+                    },
+                )
+                answers.append((response.status_code, response.json()))
+        assert answers == [(404, {"detail": "找不到資料"})] * 6
+    assert with_records.assessments.count() == 1 and without.assessments.count() == 0
+
+
+def test_copy_previous_checks_the_role_before_looking_for_records(db, make, api):
+    office, rubric = make.office(), make.rubric()
+    director = api(make.user(office=office, role=Role.DIRECTOR))
+    body = {"office": office.name, "rubric": rubric.pk, "period": "114-1-6"}
+    response = director.post("/api/assessments/", {**body, "copy_from_previous": True})
+    assert response.status_code == 403 and "經辦" in response.json()["detail"]
+    clerk = api(make.user(office=office))
+    response = clerk.post("/api/assessments/", {**body, "copy_from_previous": True})
+    assert response.status_code == 400 and response.json()["where"] == "copy_from"
 
 
 def test_history_lists_who_changed_what(office_a, api):

@@ -129,6 +129,18 @@ def test_creating_with_the_previous_period(db, make, as_user):
     )
 
 
+def test_copy_previous_checks_the_role_before_looking_for_records(db, make, as_user):
+    office = make.office()
+    client = as_user(make.user(office=office, role=Role.DIRECTOR))
+    response = client.post(
+        reverse("assessment-create"),
+        {"period": "114 年度 1 月至 6 月", "rubric": make.rubric().pk, "copy_previous": "1"},
+        follow=True,
+    )
+    assert "經辦可以建立自行考核" in response.text and "可沿用" not in response.text
+    assert office.assessments.count() == 0
+
+
 def test_a_bad_period_is_reported(db, make, as_user):
     client = as_user(make.user(office=make.office()))
     response = client.post(

@@ -17,10 +17,13 @@ URL = "/api/imports/"
 
 @pytest.fixture
 def post(client, make, shipped):
-    def post(data, *, name="seed.txt", role=Role.CLERK, office="台東", **fields):
+    def post(data, *, name="seed.txt", role=Role.CLERK, office="台東", override="", **fields):
+        """As a new user of `role` in `office`; `override` is the form's office field."""
         user = make.user(role=role, office=find_office(office) if office else None)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
         body = {"file": SimpleUploadedFile(name, data), **fields}
+        if override:
+            body["office"] = override
         return client.post(URL, body, **headers)
 
     return post
@@ -68,7 +71,7 @@ def test_another_offices_form_is_400_and_hq_is_403(post):
     response = post(to_ods(small_sheet().blocks()), name="miaoli.ods", office="台東")
     assert response.status_code == 400 and response.json()["where"] == "office"
     assert post(SEED, role=Role.HQ_REVIEWER, office=None).status_code == 403
-    assert post(SEED, role=Role.DIRECTOR, office="台東", dry_run="1").status_code == 200
+    assert post(SEED, role=Role.DIRECTOR, office="台東", dry_run="1").status_code == 403
     assert Assessment.objects.count() == 0
 
 
@@ -81,3 +84,59 @@ def test_admin_imports_any_office(post):
 def test_no_token_is_401(client, shipped):
     response = client.post(URL, {"file": SimpleUploadedFile("seed.txt", SEED)})
     assert response.status_code == 401
+
+
+def test_the_same_bytes_in_another_office_make_its_own_record(post):
+    first = post(SEED)
+    assert first.status_code == 201
+    # 苗栗 imports the very same file for itself: a new record, nothing of 台東's shown.
+    second = post(SEED, office="苗栗", override="苗栗")
+    assert second.status_code == 201, second.json()
+    body = second.json()
+    assert body["import"]["created"] is True and body["office"] == "苗栗區營業處"
+    assert body["id"] != first.json()["id"]
+    assert body["import"]["id"] != first.json()["import"]["id"]
+    assert ImportRecord.objects.count() == 2
+    assert sorted(Assessment.objects.values_list("office__name", flat=True)) == [
+        "台東區營業處",
+        "苗栗區營業處",
+    ]
+    again = post(SEED, office="苗栗", override="苗栗")
+    assert again.status_code == 200 and again.json()["id"] == body["id"]
+
+
+@pytest.mark.parametrize("role", [Role.SECTION_CHIEF, Role.MANAGER, Role.DIRECTOR])
+def test_only_the_clerk_imports_an_assessment(post, role):
+    for dry_run in ("true", "false"):
+        response = post(SEED, role=role, dry_run=dry_run)
+        assert response.status_code == 403
+        assert response.json()["detail"] == "只有台東區營業處的經辦可以建立自行考核"
+    assert Assessment.objects.count() == 0 and ImportRecord.objects.count() == 0
+    assert post(SEED).status_code == 201
+
+
+def test_only_hq_brings_in_a_new_rubric(post):
+    from servplan.programs.models import Rubric
+
+    data = to_ods(small_sheet().blocks())  # a 113 form no stored rubric matches
+    rubrics = Rubric.objects.count()
+    for dry_run in ("true", "false"):
+        response = post(data, name="m.ods", office="苗栗", dry_run=dry_run)
+        assert response.status_code == 403
+        detail = response.json()["detail"]
+        assert "評分表「113年度" in detail and "總處業務處" in detail
+    assert (Rubric.objects.count(), Assessment.objects.count()) == (rubrics, 0)
+    response = post(data, name="m.ods", role=Role.ADMIN, office=None)
+    assert response.status_code == 201 and Rubric.objects.count() == rubrics + 1
+
+
+def test_plans_only_by_the_clerk_and_new_programs_only_by_hq(post):
+    from tests.imports.forms import WRITERS, plan_blocks
+
+    plan = WRITERS[".docx"](plan_blocks(year=112))
+    assert post(plan, name="p.docx", role=Role.MANAGER, office="新竹").status_code == 403
+    assert post(plan, name="p.docx", office="新竹").status_code == 201
+    unknown_year = WRITERS[".docx"](plan_blocks(year=115, office="苗栗區營業處"))
+    response = post(unknown_year, name="p.docx", office="苗栗")
+    assert response.status_code == 403 and "115 年度" in response.json()["detail"]
+    assert post(unknown_year, name="p.docx", role=Role.ADMIN, office=None).status_code == 201

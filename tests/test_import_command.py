@@ -186,3 +186,13 @@ def test_the_real_command_line_exit_statuses(tmp_path):
     assert json.loads(again.stdout)["id"] == json.loads(first.stdout)["id"]
     listed = json.loads(servplan("list", "assessments", "--json").stdout)
     assert len(listed) == 1
+
+
+def test_the_same_file_for_another_office_is_a_new_record(shipped):
+    assert run_import(SEED)[0] == 0
+    status, record = run_import_json(SEED, "--office", "苗栗")
+    assert status == 0, record
+    assert record["import"]["created"] is True and record["office"] == "苗栗區營業處"
+    assert ImportRecord.objects.count() == 2 and Assessment.objects.count() == 2
+    status, out = run_import(SEED, "--office", "苗栗")
+    assert status == 0 and "已於先前匯入" in out and f"#{record['id']}" in out

@@ -131,3 +131,58 @@ def test_the_upload_page_lists_imports_in_fixed_queries(
     with django_assert_num_queries(5):
         response = client.get(UPLOAD)
     assert response.content.decode().count("<td>f") == records
+
+
+def confirm_upload_of(client, name, data, **extra):
+    response = post_file(client, name, data, **extra)
+    assert response.status_code == 302, response.content.decode()
+    return client.post(reverse("import-confirm", args=[PendingUpload.objects.get().pk]))
+
+
+def test_another_office_importing_the_same_bytes_gets_its_own_record(client, make, taitung_office):
+    login(client, make, office=taitung_office)
+    confirm_upload_of(client, "seed.txt", SEED)
+    taitung_record = ImportRecord.objects.get()
+    miaoli = find_office("苗栗")
+    login(client, make, office=miaoli)
+    response = confirm_upload_of(client, "seed.txt", SEED, office="苗栗")
+    mine = Assessment.objects.get(office=miaoli)
+    assert response.url == reverse("assessment-detail", args=[mine.pk])
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages[-1] == "已匯入「seed.txt」" and "先前" not in "".join(messages)
+    page = client.get(UPLOAD).content.decode()
+    assert page.count("<td>seed.txt") == 1
+    assert reverse("assessment-detail", args=[taitung_record.assessment_id]) not in page
+    assert ImportRecord.objects.count() == 2
+
+
+@pytest.mark.parametrize("role", [Role.SECTION_CHIEF, Role.DIRECTOR])
+def test_other_roles_see_the_refusal_in_the_preview(client, make, taitung_office, role):
+    login(client, make, role=role, office=taitung_office)
+    response = post_file(client, "seed.txt", SEED)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "只有台東區營業處的經辦可以建立自行考核" in page and "確認匯入" not in page
+    assert PendingUpload.objects.count() == 0 and Assessment.objects.count() == 0
+
+
+def test_a_new_rubric_is_refused_in_the_preview_for_office_staff(client, make, shipped):
+    login(client, make, office=find_office("苗栗"))
+    response = post_file(client, "m.txt", to_txt(small_sheet().blocks()))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "評分表「113年度" in page and "只有總處業務處可以建立評分表" in page
+    assert "確認匯入" not in page and PendingUpload.objects.count() == 0
+    login(client, make, role=Role.ADMIN)
+    response = confirm_upload_of(client, "m.txt", to_txt(small_sheet().blocks()))
+    assert Assessment.objects.get(office__name="苗栗區營業處")
+
+
+def test_confirming_applies_the_role_rule_again(client, make, taitung_office):
+    from servplan.offices.models import Membership
+
+    user = login(client, make, office=taitung_office)
+    post_file(client, "seed.txt", SEED)
+    Membership.objects.filter(user=user).update(role=Role.MANAGER)
+    response = client.post(reverse("import-confirm", args=[PendingUpload.objects.get().pk]))
+    assert response.status_code == 302 and Assessment.objects.count() == 0

@@ -41,3 +41,25 @@ def test_other_offices_work_is_404_to_the_office(db, make, call):
     outsider = make.user(office=make.office())
     url = f"/api/review/assessments/{a.pk}/reviewed/"
     assert call(outsider, "post", url).status_code == 404
+
+
+def test_the_history_hides_the_review_until_release(db, make, call):
+    from servplan.review.domain import mark_reviewed, release_reviews, review_cell
+
+    a = make.submitted(make.assessment(rubric_=make.rubric(dimensions=1, items=2, cell_max=10)))
+    hq = make.user(role=Role.HQ_REVIEWER)
+    for cell in a.cells.all():
+        review_cell(cell_score=cell, user=hq, score="4", comment="複評意見祕密")
+    mark_reviewed(assessment=a, user=hq)
+    url = f"/api/assessments/{a.pk}/history/"
+    full = call(hq, "get", url).json()
+    review_fields = {"review_score", "review_comment"}
+    assert sum(e["field"] in review_fields for e in full) == 4
+    for user in (make.user(office=a.office), make.user(office=a.office, role=Role.MANAGER)):
+        shown = call(user, "get", url).json()
+        assert not [e for e in shown if e["field"] in review_fields]
+        assert "複評意見祕密" not in str(shown)
+        assert len(shown) == len(full) - 4  # not even the count of the hidden entries
+    assert call(make.user(office=make.office()), "get", url).status_code == 404
+    release_reviews(period=a.period, user=hq)
+    assert call(make.user(office=a.office), "get", url).json() == full

@@ -46,3 +46,28 @@ def test_hq_reviews_side_by_side_then_releases(done, make, as_user):
     as_user(hq).post(reverse("review-release"), {"period": "114-1-6"})
     text = as_user(director).get(office_view).text
     assert "佐證不足" in text and "差異" in text
+
+
+def _reviewed_with_a_comment(done, hq):
+    from servplan.review.domain import mark_reviewed, review_cell
+
+    for n, cell in enumerate(done.cells.order_by("id")):
+        review_cell(cell_score=cell, user=hq, score=str(3 + n), comment=f"複評意見祕密{n}")
+    mark_reviewed(assessment=done, user=hq)
+
+
+def test_the_history_page_hides_the_review_until_release(done, make, as_user):
+    hq = make.user(role=Role.HQ_REVIEWER)
+    _reviewed_with_a_comment(done, hq)
+    url = reverse("assessment-history", args=[done.pk])
+    clerk = make.user(office=done.office)
+    director = make.user(office=done.office, role=Role.DIRECTOR)
+    for user in (clerk, director):
+        text = as_user(user).get(url).text
+        assert "複評意見祕密" not in text
+        assert "<td>複評</td>" not in text and "<td>複評意見</td>" not in text
+        assert "狀態" in text  # the rest of the trail is still there
+    assert "複評意見祕密0" in as_user(hq).get(url).text
+    assert as_user(make.user(office=make.office())).get(url).status_code == 404
+    as_user(hq).post(reverse("review-release"), {"period": "114-1-6"})
+    assert "複評意見祕密1" in as_user(clerk).get(url).text

@@ -4,8 +4,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from servplan.assessments.models import LOCKED_STATUSES, Assessment
-from servplan.offices.access import is_admin, is_hq, membership, office_id
-from servplan.offices.models import Role
+from servplan.core.errors import DomainError
+from servplan.offices.access import is_admin, is_clerk_of, is_hq, office_id
+from servplan.offices.domain import find_office
+from servplan.offices.models import Office
 
 
 def visible_assessments(user, queryset: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
@@ -31,10 +33,19 @@ def get_assessment_for_user(
 
 def can_create(user, office) -> bool:
     """The office's clerk opens its assessments (admins may too)."""
-    if is_admin(user):
-        return True
-    m = membership(user)
-    return bool(m and m.office_id == office.id and m.role == Role.CLERK)
+    return is_clerk_of(user, office)
+
+
+def office_to_create_in(user, name: str) -> Office:
+    """The office `name` for opening an assessment in: the user's own (admins: any), else 404
+    exactly as for an office that doesn't exist, so nothing of another office's records shows."""
+    try:
+        office = find_office(name)
+    except DomainError:
+        office = None
+    if office is None or not (is_admin(user) or office.id == office_id(user)):
+        raise Http404("找不到區營業處")
+    return office
 
 
 def can_edit(user, assessment: Assessment) -> bool:

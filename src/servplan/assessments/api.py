@@ -11,7 +11,11 @@ from django.http import JsonResponse
 from ninja import Router, Schema
 
 from servplan.assessments import domain
-from servplan.assessments.access import get_assessment_for_user, visible_assessments
+from servplan.assessments.access import (
+    get_assessment_for_user,
+    office_to_create_in,
+    visible_assessments,
+)
 from servplan.assessments.history import history_entries
 from servplan.assessments.sheet import (
     assessment_to_dict,
@@ -24,7 +28,6 @@ from servplan.assessments.sheet import (
 from servplan.core.errors import DomainError
 from servplan.core.roc import Period, RocError, parse_period
 from servplan.core.scores import to_json_number
-from servplan.offices.domain import find_office
 from servplan.programs.models import Rubric
 
 router = Router(tags=["assessments"])
@@ -113,20 +116,16 @@ def _period(value: PeriodIn | str) -> Period:
 @router.post("/assessments/")
 @refusals
 def create_assessment(request, payload: CreateIn):
-    office = find_office(payload.office)
+    office = office_to_create_in(request.user, payload.office)
     rubric = Rubric.objects.filter(pk=payload.rubric).first()
     if rubric is None:
         raise DomainError(f"找不到評分表 {payload.rubric}", where="rubric")
-    period = _period(payload.period)
-    previous = (
-        domain.previous_assessment(office=office, period=period)
-        if payload.copy_from_previous
-        else None
-    )
-    if payload.copy_from_previous and previous is None:
-        raise DomainError(f"{office.name}沒有 {period} 之前的自行考核可沿用", where="copy_from")
     created = domain.create_assessment(
-        office=office, rubric=rubric, period=period, user=request.user, copy_from=previous
+        office=office,
+        rubric=rubric,
+        period=_period(payload.period),
+        user=request.user,
+        copy_previous=payload.copy_from_previous,
     )
     return json(detail_dict(request, sheet_queryset().get(pk=created.pk)), 201)
 
@@ -239,5 +238,5 @@ def history(request, assessment_id: int):
             "old": e.old,
             "new": e.new,
         }
-        for e in history_entries(assessment)
+        for e in history_entries(assessment, user=request.user)
     ]

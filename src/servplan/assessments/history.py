@@ -35,14 +35,17 @@ TYPE_LABELS = {
 }
 
 
-def history_entries(assessment: Assessment) -> list[AuditEntry]:
-    """The entries, oldest first, each with `object_label`, `field_label`, `old_label` and
-    `new_label` set (3 queries)."""
-    entries = list(
-        AuditEntry.objects.filter(assessment_id=assessment.pk)
-        .select_related("user")
-        .order_by("at", "id")
-    )
+def history_entries(assessment: Assessment, *, user) -> list[AuditEntry]:
+    """The entries `user` may read, oldest first, each with `object_label`, `field_label`,
+    `old_label` and `new_label` set (3 queries, 4 for office staff).
+
+    HQ's review entries are left out (not merely blanked) until `user` may see the review."""
+    from servplan.review.domain import REVIEW_FIELDS, reviews_visible
+
+    trail = AuditEntry.objects.filter(assessment_id=assessment.pk)
+    if not reviews_visible(user, assessment):
+        trail = trail.exclude(object_type="assessments.cellscore", field__in=REVIEW_FIELDS)
+    entries = list(trail.select_related("user").order_by("at", "id"))
     cells = {
         c.pk: f"{c.cell.dimension.name}／{c.cell.item.name}"
         for c in assessment.cells.select_related("cell__dimension", "cell__item")

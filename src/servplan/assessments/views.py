@@ -72,13 +72,12 @@ def assessment_create(request):
         rubric = Rubric.objects.filter(pk=request.POST.get("rubric") or 0).first()
         if rubric is None:
             raise DomainError("請選擇評分表", where="rubric")
-        previous = None
-        if request.POST.get("copy_previous"):
-            previous = domain.previous_assessment(office=m.office, period=period)
-            if previous is None:
-                raise DomainError(f"沒有 {period} 之前的自行考核可沿用", where="copy_from")
         created = domain.create_assessment(
-            office=m.office, rubric=rubric, period=period, user=request.user, copy_from=previous
+            office=m.office,
+            rubric=rubric,
+            period=period,
+            user=request.user,
+            copy_previous=bool(request.POST.get("copy_previous")),
         )
     except (DomainError, RocError) as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
@@ -253,7 +252,7 @@ def history(request, pk: int):
     return render(
         request,
         "assessments/assessment_history.html",
-        {"a": assessment, "entries": history_entries(assessment)},
+        {"a": assessment, "entries": history_entries(assessment, user=request.user)},
     )
 
 

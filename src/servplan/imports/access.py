@@ -1,16 +1,25 @@
 """Who may bring files in: office staff for their own office, admins for any. One rule for the
-pages and the API."""
+pages, the API and the import itself."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from servplan.assessments import access as assessments_access
+from servplan.assessments.domain import NotAllowed
 from servplan.core.errors import DomainError
-from servplan.imports.domain import CheckResult
+from servplan.imports.document import ReadPlan
 from servplan.imports.models import ImportRecord, PendingUpload
-from servplan.offices.access import is_admin, office_id
+from servplan.offices.access import is_admin, is_hq, office_id
+from servplan.plans import access as plans_access
+from servplan.programs.models import Program
+
+if TYPE_CHECKING:
+    from servplan.imports.domain import CheckResult
 
 
 def require_importer(user) -> None:
@@ -19,11 +28,33 @@ def require_importer(user) -> None:
         raise PermissionDenied("只有區營業處同仁或系統管理者可以匯入文件")
 
 
-def check_office(user, result: CheckResult) -> None:
-    """Refuse a form of another office than the user's (admins may import any)."""
-    if result.office is None or is_admin(user) or result.office.id == office_id(user):
+def check_import(user, result: CheckResult) -> None:
+    """Refuse what `user` may not bring in (call on an error-free result): another office's
+    form (DomainError); a record the user may not create in the app, by the same rule as the
+    app's; a rubric or program the system doesn't have yet, which only HQ makes (NotAllowed)."""
+    office, doc = result.office, result.doc
+    if office is None:
         return
-    raise DomainError(f"文件屬於{result.office.name}，您只能匯入本處的文件", where="office")
+    if not (is_admin(user) or office.id == office_id(user)):
+        raise DomainError(f"文件屬於{office.name}，您只能匯入本處的文件", where="office")
+    if isinstance(doc, ReadPlan):
+        if not plans_access.can_create(user, office):
+            raise NotAllowed(f"只有{office.name}的經辦可以建立執行計畫", where="office")
+        if not is_hq(user) and not Program.objects.filter(roc_year=doc.roc_year).exists():
+            raise NotAllowed(
+                f"系統中沒有 {doc.roc_year} 年度總處執行計畫，匯入會建立它；"
+                "只有總處業務處可以建立總處執行計畫",
+                where="program",
+            )
+        return
+    if not assessments_access.can_create(user, office):
+        raise NotAllowed(f"只有{office.name}的經辦可以建立自行考核", where="office")
+    if result.rubric is None and not is_hq(user):
+        raise NotAllowed(
+            f"評分表「{result.rubric_title}」不在系統中，匯入會建立新的評分表；"
+            "只有總處業務處可以建立評分表",
+            where="rubric",
+        )
 
 
 def visible_imports(user) -> QuerySet[ImportRecord]:

@@ -5,7 +5,8 @@ from django.http import JsonResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
-from servplan.imports.access import check_office, require_importer
+from servplan.assessments.api import refusals
+from servplan.imports.access import check_import, require_importer
 from servplan.imports.domain import (
     ImportRefused,
     check_file,
@@ -35,6 +36,7 @@ def _refused(result) -> JsonResponse:
 
 
 @router.post("/imports/")
+@refusals
 def create_import(
     request,
     file: File[UploadedFile],
@@ -42,7 +44,8 @@ def create_import(
     office: Form[str] = "",
 ):
     """Multipart `file` (and `dry_run`, `office`): 200 the check, 201 the stored record, 200 the
-    record an identical file became earlier, 400 with the issues when there are errors."""
+    record an identical file became earlier for the same office, 400 with the issues when there
+    are errors, 403 when the user may not import it (a dry run answers as the import would)."""
     try:
         require_importer(request.user)
     except PermissionDenied as exc:
@@ -54,7 +57,7 @@ def create_import(
     result = check_file(filename=name, data=data, office=office or None)
     if result.errors:
         return _refused(result)
-    check_office(request.user, result)
+    check_import(request.user, result)
     if dry_run:
         return _json(result.as_dict(), 200)
     try:

@@ -18,6 +18,7 @@ from servplan.assessments.sheet import assessment_to_dict, sheet_queryset
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
 from servplan.core.narrative import normalize
+from servplan.imports.access import check_import, visible_imports
 from servplan.imports.checks import check_document, resolve_office
 from servplan.imports.document import ERROR, Issue, ReadAssessment, ReadDocument, ReadPlan
 from servplan.imports.models import ImportKind, ImportRecord, PendingUpload
@@ -73,6 +74,13 @@ class CheckResult:
         return self.doc is None
 
     @property
+    def rubric_title(self) -> str:
+        """The matching stored rubric's title, or the title of the one an import would create."""
+        if self.rubric is not None:
+            return self.rubric.title
+        return rubric_spec_for(self.doc).title if isinstance(self.doc, ReadAssessment) else ""
+
+    @property
     def office_name(self) -> str:
         if self.office is not None:
             return self.office.name
@@ -86,12 +94,11 @@ class CheckResult:
         if isinstance(self.doc, ReadPlan):
             data = self.doc.as_dict(office=self.office_name)
         else:
-            spec = rubric_spec_for(self.doc)
             data = self.doc.as_dict(
                 office=self.office_name,
                 rubric={
                     "id": self.rubric.id if self.rubric else None,
-                    "title": self.rubric.title if self.rubric else spec.title,
+                    "title": self.rubric_title,
                     "version": self.rubric.version if self.rubric else None,
                 },
             )
@@ -176,8 +183,13 @@ def oversized(*, filename: str, size: int | None) -> CheckResult | None:
     )
 
 
-def existing_import(data: bytes) -> ImportRecord | None:
-    return ImportRecord.objects.filter(sha256=sha256_of(data)).first()
+def existing_import(result: CheckResult, user=None) -> ImportRecord | None:
+    """The earlier import of the same bytes for the same office, among those `user` may see.
+
+    Never another office's: that one is no reason to refuse, and must not even show it exists.
+    """
+    imports = ImportRecord.objects.all() if user is None else visible_imports(user)
+    return imports.filter(sha256=result.sha256, office=result.office).first()
 
 
 def record_as_dict(entry: ImportRecord) -> dict:
@@ -193,19 +205,23 @@ def import_file(
 ) -> tuple[ImportRecord, bool, CheckResult | None]:
     """Check the file and store what it holds, all or nothing.
 
-    Returns (record, created, check result). The same file (by SHA-256) a second time returns
-    the first import's record, untouched. Raises ImportRefused when the check finds errors and
+    Returns (record, created, check result). The same file (by SHA-256) a second time for the
+    same office returns that import's record, untouched. With `user` (pages, API), what they
+    may not import is refused first (imports.access.check_import); without (the CLI), the
+    operator may import anything. Raises ImportRefused when the check finds errors and
     DomainError when the office already has the record the file holds.
     Side effects: creates the rubric when no stored one matches, the assessment with its scores,
     findings, improvements and follow-ups (or the plan with its strategy tree, and the year's
     program when missing), an ImportRecord, and an audit entry.
     """
-    existing = existing_import(data)
-    if existing is not None:
-        return existing, False, None
     result = check_file(filename=filename, data=data, office=office)
     if result.errors:
         raise ImportRefused(result)
+    if user is not None:
+        check_import(user, result)
+    existing = existing_import(result, user)
+    if existing is not None:
+        return existing, False, None
     doc, found = result.doc, result.office
     if isinstance(doc, ReadPlan):
         plan = _store_plan(doc, found)

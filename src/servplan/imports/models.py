@@ -16,9 +16,10 @@ class ImportKind(models.TextChoices):
 
 
 class ImportRecord(models.Model):
-    """One imported file, found again by its SHA-256."""
+    """One imported file, found again by its SHA-256 within its office (offices import the same
+    distributed file each for itself)."""
 
-    sha256 = models.CharField(pgettext_lazy("import", "檔案雜湊"), max_length=64, unique=True)
+    sha256 = models.CharField(pgettext_lazy("import", "檔案雜湊"), max_length=64)
     filename = models.CharField(pgettext_lazy("import", "檔名"), max_length=255)
     size = models.PositiveIntegerField(pgettext_lazy("import", "大小"))
     kind = models.CharField(
@@ -40,6 +41,9 @@ class ImportRecord(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = pgettext_lazy("model", "匯入紀錄")
         verbose_name_plural = pgettext_lazy("model", "匯入紀錄")
+        constraints = [
+            models.UniqueConstraint(fields=["sha256", "office"], name="import_once_per_office")
+        ]
 
     def __str__(self) -> str:
         return self.filename

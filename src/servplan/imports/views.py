@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from servplan.core.errors import DomainError
 from servplan.imports import domain
 from servplan.imports.access import (
-    check_office,
+    check_import,
     get_upload_for_user,
     require_importer,
     visible_imports,
@@ -54,7 +54,7 @@ def upload(request):
         if result.errors:
             return _render_preview(request, result)
         try:
-            check_office(request.user, result)
+            check_import(request.user, result)
         except DomainError as exc:
             return _render_preview(request, result, refusal=exc.message)
         staged = domain.stage_upload(
@@ -80,7 +80,13 @@ def upload_preview(request, pk: int):
         data=bytes(upload.content),
         office=upload.office_override or None,
     )
-    return _render_preview(request, result, upload=upload)
+    refusal = ""
+    if not result.errors:
+        try:
+            check_import(request.user, result)
+        except DomainError as exc:
+            refusal = exc.message
+    return _render_preview(request, result, upload=upload, refusal=refusal)
 
 
 @login_required

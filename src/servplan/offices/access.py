@@ -26,6 +26,14 @@ def is_hq(user) -> bool:
     return is_admin(user) or bool(m and m.role == Role.HQ_REVIEWER)
 
 
+def is_clerk_of(user, office) -> bool:
+    """The office's clerk (經辦), who opens its records; admins count as every office's."""
+    if is_admin(user):
+        return True
+    m = membership(user)
+    return bool(m and m.office_id == office.id and m.role == Role.CLERK)
+
+
 def office_id(user) -> int | None:
     m = membership(user)
     return m.office_id if m else None

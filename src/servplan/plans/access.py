@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from servplan.offices.access import is_admin, is_hq, office_id
+from servplan.offices.access import is_admin, is_clerk_of, is_hq, office_id
 from servplan.plans.models import OfficePlan, PlanStatus
 
 
@@ -23,3 +23,8 @@ def get_plan_for_user(user, pk: int, queryset: QuerySet[OfficePlan] | None = Non
         return visible_plans(user, queryset).get(pk=pk)
     except OfficePlan.DoesNotExist:
         raise Http404("找不到此執行計畫") from None
+
+
+def can_create(user, office) -> bool:
+    """The office's clerk starts its plans (admins may too)."""
+    return is_clerk_of(user, office)

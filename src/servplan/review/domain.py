@@ -15,6 +15,9 @@ from servplan.core.roc import Period
 from servplan.core.scores import ScoreError, parse_score
 from servplan.review.models import ReviewRelease
 
+# The cell fields HQ writes; they (and their audit entries) stay hidden until release.
+REVIEW_FIELDS = ("review_score", "review_comment")
+
 
 def _reviewable(user, assessment_id: int, where: str) -> Assessment:
     if not can_review(user):
@@ -50,7 +53,7 @@ def review_cell(
             where=where,
             current=cell_values(current),
         )
-    before = {"review_score": current.review_score, "review_comment": current.review_comment}
+    before = {f: getattr(current, f) for f in REVIEW_FIELDS}
     try:
         current.review_score = parse_score(score, maximum=current.max_score, where=where)
     except ScoreError as exc:
@@ -61,8 +64,8 @@ def review_cell(
         user=user, obj=current, before=before, fields=before, assessment_id=assessment.pk
     ):
         current.version += 1
-        current.save(update_fields=["review_score", "review_comment", "version"])
-    for field in ("review_score", "review_comment", "version"):
+        current.save(update_fields=[*REVIEW_FIELDS, "version"])
+    for field in (*REVIEW_FIELDS, "version"):
         setattr(cell_score, field, getattr(current, field))
     return cell_score
 

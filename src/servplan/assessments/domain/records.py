@@ -59,11 +59,13 @@ def create_assessment(
     assessed_on: dt.date | None = None,
     user=None,
     copy_from: Assessment | None = None,
+    copy_previous: bool = False,
 ) -> Assessment:
     """Open an office's self-assessment for a period on a rubric.
 
     With `copy_from` (the office's previous assessment) each cell of the same dimension and
     item starts with its narrative and evidence; scores, statuses and sign-offs start empty.
+    `copy_previous` copies from the office's latest earlier one (refused when it has none).
     The office's improvements that are not done carry over to the matching findings either way.
     Side effects: creates the Assessment, one CellScore and one Finding per rubric cell, copies
     evidence files, records "created" in the audit trail; from then on the rubric is frozen
@@ -71,6 +73,11 @@ def create_assessment(
     """
     if user is not None and not can_create(user, office):
         raise NotAllowed(f"只有{office.name}的經辦可以建立自行考核", where="office")
+    # Looked up only after the access check, so the answer never tells whether records exist.
+    if copy_previous:
+        copy_from = previous_assessment(office=office, period=period)
+        if copy_from is None:
+            raise DomainError(f"{office.name}沒有 {period} 之前的自行考核可沿用", where="copy_from")
     if copy_from is not None and copy_from.office_id != office.id:
         raise DomainError("只能沿用同一區營業處的前期自行考核", where="copy_from")
     if Assessment.objects.filter(

@@ -15,7 +15,7 @@ from servplan.imports.management.commands._report import (
 class Command(BaseCommand):
     help = (
         "匯入一份評分表或執行計畫檔案：先做與 check 相同的檢查，無錯誤才以單一交易存入並印出紀錄；"
-        "同一檔案再次匯入時回報既有紀錄。結束碼：0 成功、1 有錯誤（未存入）、2 無法讀取。"
+        "同一檔案再次匯入同一區營業處時回報既有紀錄。結束碼：0 成功、1 有錯誤（未存入）、2 無法讀取。"
     )
 
     def add_arguments(self, parser):
