@@ -38,10 +38,10 @@ def _from_trusted_proxy(remote_addr: str | None) -> bool:
 def client_ip(request) -> str | None:
     """The address that counts for throttling (AXES_CLIENT_IP_CALLABLE).
 
-    REMOTE_ADDR, unless SERVPLAN_TRUSTED_PROXY_HEADER names the header that the proxy in front
-    sets and the request came from that proxy: then the address the nearest of
-    SERVPLAN_TRUSTED_PROXY_COUNT proxies appended to it (anything to its left came from the
-    client and is not believed).
+    REMOTE_ADDR, unless SERVPLAN_TRUSTED_PROXY_HEADER names the header that the proxies in
+    front append to and the request came from one of SERVPLAN_TRUSTED_PROXIES: then the
+    address the outermost of SERVPLAN_TRUSTED_PROXY_COUNT proxies appended (anything to its
+    left came from the client and is not believed).
     """
     remote_addr = request.META.get("REMOTE_ADDR")
     header = settings.SERVPLAN_TRUSTED_PROXY_HEADER

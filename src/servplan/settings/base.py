@@ -1,6 +1,7 @@
 """Settings shared by every environment; the others import and adjust these."""
 
 import datetime as dt
+import ipaddress
 import os
 from pathlib import Path
 
@@ -117,6 +118,11 @@ SERVPLAN_TRUSTED_PROXIES = [
     if p.strip()
 ]
 SERVPLAN_TRUSTED_PROXY_COUNT = int(os.environ.get("SERVPLAN_TRUSTED_PROXY_COUNT", "1"))
+# Misconfiguration stops the start, not every login.
+for _proxy in SERVPLAN_TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)
+if SERVPLAN_TRUSTED_PROXY_COUNT < 1:
+    raise ValueError("SERVPLAN_TRUSTED_PROXY_COUNT must be at least 1")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
