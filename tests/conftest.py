@@ -1,7 +1,9 @@
 import os
 
+import django.test
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
 
 
 def pytest_sessionstart(session):
@@ -27,6 +29,19 @@ def pytest_sessionstart(session):
             f"CI is set but PostgreSQL is unreachable at {db['HOST']}:{db['PORT']}: {exc}",
             returncode=3,
         )
+
+
+class Client(django.test.Client):
+    """The test client, whose login() passes a request as every real login does: the
+    throttling backend (django-axes) refuses to authenticate without one."""
+
+    def login(self, **credentials):
+        return super().login(request=HttpRequest(), **credentials)
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture

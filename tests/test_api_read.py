@@ -17,6 +17,17 @@ def test_no_token_is_401(db, client):
     assert client.get("/api/assessments/", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
 
 
+def test_an_expired_token_is_401(db, make, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user = make.user(office=make.office())
+    token = ApiToken.issue(user, days=1)
+    ApiToken.objects.filter(user=user).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    assert client.get("/api/assessments/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
 def test_list_and_detail_follow_the_office(taitung, make, bearer, client):
     own = bearer(make.user(office=taitung.office))
     outsider = bearer(make.user(office=make.office()))

@@ -101,3 +101,22 @@ def test_copying_the_previous_period_copies_its_evidence(case, make):
     )
     [copy] = Evidence.objects.filter(cell_score__assessment=new)
     assert copy.name == "r.pdf" and copy.file.read() == PDF
+
+
+@pytest.mark.parametrize("stem", ["報" * 250, "a" * 300])
+def test_a_long_file_name_is_shortened_keeping_its_extension(case, stem):
+    _, cell, clerk = case
+    evidence = add_evidence(
+        cell_score=cell, user=clerk, upload=SimpleUploadedFile(stem + ".pdf", PDF)
+    )
+    evidence.refresh_from_db()
+    assert len(evidence.name) == 200
+    assert evidence.name == stem[:195] + "….pdf"
+    assert evidence.file.name.endswith(".pdf")
+
+
+def test_a_name_that_fits_is_kept_whole(case):
+    _, cell, clerk = case
+    name = "報" * 196 + ".pdf"
+    evidence = add_evidence(cell_score=cell, user=clerk, upload=SimpleUploadedFile(name, PDF))
+    assert evidence.name == name

@@ -67,6 +67,40 @@ def test_round_trip_is_lossless(filled, tmp_path):
     ApiToken.issue(get_user_model().objects.first())
 
 
+def test_login_lockouts_are_left_out_and_the_login_history_kept(filled, tmp_path):
+    from axes.models import AccessAttempt, AccessLog
+
+    common = {"ip_address": "192.0.2.1", "user_agent": "t", "http_accept": "*/*", "path_info": "/"}
+    AccessAttempt.objects.create(
+        username="x", get_data="", post_data="", failures_since_start=5, **common
+    )
+    AccessLog.objects.create(username="x", **common)
+    backup = tmp_path / "backup.zip"
+    counts = dump(target=backup)
+    assert "axes.accessattempt" not in counts and counts["axes.accesslog"] == 1
+    restore(source=backup, replace=True)
+    assert not AccessAttempt.objects.exists() and AccessLog.objects.get().username == "x"
+
+
+def test_a_backup_with_retired_login_failures_still_restores(filled, tmp_path):
+    """Backups taken before the throttle moved to django-axes hold core.loginfailure rows."""
+    backup, old = tmp_path / "backup.zip", tmp_path / "old.zip"
+    dump(target=backup)
+    with zipfile.ZipFile(backup) as zf, zipfile.ZipFile(old, "w") as out:
+        for name in zf.namelist():
+            data = zf.read(name)
+            if name == "records.json":
+                rows = json.loads(data)
+                rows.append(
+                    {"model": "core.loginfailure", "pk": 1, "fields": {"username": "x", "ip": None}}
+                )
+                data = json.dumps(rows).encode()
+            out.writestr(name, data)
+    before = snapshot()
+    restore(source=old, replace=True)
+    assert snapshot() == before
+
+
 def test_restore_refuses_a_database_with_records(filled, tmp_path):
     backup = tmp_path / "backup.zip"
     dump(target=backup)

@@ -71,5 +71,6 @@ def test_demo_prepares_users_for_every_role(sample):
     for role in ["經辦", "課長", "經理", "副處長", "處長", "總處業務處", "系統管理者"]:
         assert role in text
     from django.contrib.auth import authenticate
+    from django.http import HttpRequest
 
-    assert authenticate(username="clerk", password="servplan-demo") is not None
+    assert authenticate(HttpRequest(), username="clerk", password="servplan-demo") is not None

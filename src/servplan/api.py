@@ -14,12 +14,17 @@ from servplan.offices.models import ApiToken
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` as printed by `servplan token USERNAME`."""
+    """`Authorization: Bearer <token>` as printed by `servplan token USERNAME`; an expired or
+    revoked token is refused like an unknown one (401)."""
 
     def authenticate(self, request, token: str):
         found = (
             ApiToken.objects.select_related("user__membership__office")
-            .filter(digest=ApiToken.digest_of(token), user__is_active=True)
+            .filter(
+                digest=ApiToken.digest_of(token),
+                user__is_active=True,
+                expires_at__gt=timezone.now(),
+            )
             .first()
         )
         if found is None:

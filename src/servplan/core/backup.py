@@ -21,8 +21,17 @@ from servplan.core.errors import DomainError
 
 FORMAT = "servplan-backup"
 VERSION = 1
-# Rebuilt by migrate or short-lived: not worth carrying across.
-SKIPPED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# Rebuilt by migrate or short-lived (sessions, login lockouts): not worth carrying across.
+# Axes' login history (axes.accesslog) is kept.
+SKIPPED_MODELS = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+}
+# Models a backup from an older version may hold that no longer exist: left out on restore.
+RETIRED_MODELS = {"core.loginfailure"}
 
 
 def _models_in_dependency_order():
@@ -104,7 +113,7 @@ def restore(*, source: Path, replace: bool = False) -> dict[str, int]:
             # Save as we go: natural keys (users, permissions) resolve against rows saved so far.
             deferred = []
             for obj in serializers.deserialize(
-                "json", io.BytesIO(records), handle_forward_references=True
+                "json", _loadable(records), handle_forward_references=True
             ):
                 obj.save()
                 if obj.deferred_fields:
@@ -122,6 +131,16 @@ def restore(*, source: Path, replace: bool = False) -> dict[str, int]:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(zf.read(name))
     return manifest.get("counts", {})
+
+
+def _loadable(records: bytes) -> io.StringIO:
+    """The backup's records less those of models this version skips or no longer has."""
+    kept = [
+        row
+        for row in json.loads(records)
+        if row.get("model") not in SKIPPED_MODELS | RETIRED_MODELS
+    ]
+    return io.StringIO(json.dumps(kept))
 
 
 def _reset_sequences() -> None:

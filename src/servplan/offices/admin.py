@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from servplan.offices.models import ChainStep, Department, Membership, Office
+from servplan.offices.domain import revoke_tokens
+from servplan.offices.models import ApiToken, ChainStep, Department, Membership, Office
 
 
 class ChainStepInline(admin.TabularInline):
@@ -26,3 +27,31 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "office"]
     list_filter = ["role", "office"]
     autocomplete_fields = ["office"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be seen and revoked here, never read: only the digest's start is shown, and
+    new ones come from `servplan token` (the only time the secret is printed)."""
+
+    list_display = ["user", "prefix", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["expires_at"]
+    search_fields = ["user__username"]
+    fields = ["user", "prefix", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = fields
+
+    @admin.display(description="權杖前綴")
+    def prefix(self, obj: ApiToken) -> str:
+        return obj.prefix
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj: ApiToken) -> None:
+        revoke_tokens(tokens=[obj], user=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        revoke_tokens(tokens=queryset, user=request.user)

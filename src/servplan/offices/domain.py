@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from servplan.core.errors import DomainError
-from servplan.offices.models import OFFICE_ROLES, Department, Membership, Office, Role
+from servplan.offices.models import (
+    OFFICE_ROLES,
+    TOKEN_DAYS,
+    ApiToken,
+    Department,
+    Membership,
+    Office,
+    Role,
+)
 
 
 @transaction.atomic
@@ -53,6 +66,7 @@ def add_user(
     *, username: str, role: Role | str, office: Office | None = None, password: str | None = None
 ) -> AbstractBaseUser:
     """Create a user with one role (office roles need an office; HQ roles must have none).
+    A password must pass AUTH_PASSWORD_VALIDATORS.
 
     Side effects: creates a User (staff if admin) and its Membership. Without a password the
     user cannot log in with one (tokens only).
@@ -71,6 +85,10 @@ def add_user(
         raise DomainError(f"使用者「{username}」已存在", where="username")
     user = User(username=username, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
     if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError("密碼不符規定：" + "".join(exc.messages), where="password") from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -79,22 +97,64 @@ def add_user(
     return user
 
 
+def _active_user(username: str) -> AbstractBaseUser:
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DomainError(f"找不到使用者「{username}」", where="username")
+    return user
+
+
 @transaction.atomic
-def issue_token(*, username: str) -> str:
-    """A new API token for an active user, returned once (only its digest is stored).
+def issue_token(*, username: str, days: int = TOKEN_DAYS) -> str:
+    """A new API token for an active user, valid `days` days, returned once (only its digest
+    is stored).
 
     Side effects: creates an ApiToken row and records it in the audit trail.
     """
     from servplan.audit.domain import record
-    from servplan.offices.models import ApiToken
 
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise DomainError(f"找不到使用者「{username}」", where="username")
-    token = ApiToken.issue(user)
+    if days < 1:
+        raise DomainError(f"有效天數須至少 1 天（收到 {days}）", where="days")
+    user = _active_user(username)
+    token = ApiToken.issue(user, days=days)
     issued = ApiToken.objects.filter(user=user).latest("created_at", "id")
     record(user=None, obj=issued, field="issued", new=username)
     return token
+
+
+def find_tokens(*, username: str, which: str = "") -> QuerySet[ApiToken]:
+    """The user's tokens; with `which`, only the one with that id or else that digest prefix
+    (as `servplan token USERNAME --list` shows them)."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise DomainError(f"找不到使用者「{username}」", where="username")
+    tokens = ApiToken.objects.filter(user=user)
+    if not which:
+        return tokens
+    by_id = tokens.filter(pk=int(which)) if which.isdigit() else tokens.none()
+    matched = by_id if by_id.exists() else tokens.filter(digest__startswith=which.lower())
+    if not matched.exists():
+        raise DomainError(f"使用者「{username}」沒有權杖「{which}」", where="token")
+    if matched.count() > 1:
+        raise DomainError(f"「{which}」符合多個權杖，請寫長一些或改用編號", where="token")
+    return matched
+
+
+@transaction.atomic
+def revoke_tokens(*, tokens: Iterable[ApiToken], user=None) -> int:
+    """Revoke (delete) `tokens`; from then on they answer 401. `user` is who did it (None for
+    the command line). Returns how many.
+
+    Side effects: deletes the ApiToken rows, one audit entry per token.
+    """
+    from servplan.audit.domain import record
+
+    count = 0
+    for token in list(tokens):
+        record(user=user, obj=token, field="revoked", old=token.prefix)
+        token.delete()
+        count += 1
+    return count
 
 
 def role_from_text(text: str) -> Role:

@@ -1,11 +1,13 @@
 """District offices (區營業處), their departments, the people working in them and their sign-off chains."""
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 
@@ -141,30 +143,59 @@ class ChainStep(models.Model):
         return f"{self.office} {self.get_form_display()} {self.position}. {self.get_role_display()}"
 
 
+TOKEN_DAYS = 90
+
+
+def _default_expiry():
+    return timezone.now() + dt.timedelta(days=TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once.
+
+    It stops working at `expires_at` (TOKEN_DAYS after issue unless asked otherwise).
+    """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=pgettext_lazy("token", "使用者"),
     )
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("token", "建立時間"), auto_now_add=True)
+    # Tokens that existed before expiry was added get TOKEN_DAYS from the upgrade.
+    expires_at = models.DateTimeField(pgettext_lazy("token", "到期時間"), default=_default_expiry)
+    last_used_at = models.DateTimeField(pgettext_lazy("token", "最後使用"), null=True, blank=True)
 
     class Meta:
+        ordering = ["created_at", "id"]
         verbose_name = pgettext_lazy("model", "API 權杖")
         verbose_name_plural = pgettext_lazy("model", "API 權杖")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.digest[:8]}…"
+        return f"{self.user} {self.prefix}…"
+
+    @property
+    def prefix(self) -> str:
+        """What names a token in lists and on `--revoke`: the start of its digest, not of the secret."""
+        return self.digest[:8]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user) -> str:
-        """Create a token for `user` and return it (the only time it is readable)."""
+    def issue(cls, user, *, days: int = TOKEN_DAYS) -> str:
+        """Create a token for `user` valid `days` days and return it (the only time it is readable)."""
         token = "sp_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=cls.digest_of(token))
+        cls.objects.create(
+            user=user,
+            digest=cls.digest_of(token),
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
         return token

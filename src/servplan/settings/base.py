@@ -1,5 +1,7 @@
 """Settings shared by every environment; the others import and adjust these."""
 
+import datetime as dt
+import ipaddress
 import os
 from pathlib import Path
 
@@ -22,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "servplan.core",
     "servplan.audit",
     "servplan.offices",
@@ -36,6 +39,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "servplan.core.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the body (CSRF reads the form, whitenoise nothing).
+    "servplan.core.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -44,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a lockout flagged during the login into the refusal page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servplan.urls"
@@ -79,6 +86,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Axes first: it refuses a locked-out username or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (servplan.core.throttle): 5 failures per username, 20 per client address,
+# in 15 minutes, on the site login and /admin/login/ alike; kept in the database.
+AXES_HANDLER = "servplan.core.throttle.ThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+SERVPLAN_FAILURES_PER_IP = 20
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+# A refused try while locked out doesn't start the 15 minutes again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "servplan.core.throttle.username"
+AXES_CLIENT_IP_CALLABLE = "servplan.core.throttle.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_COOLOFF_MESSAGE = "登入失敗次數過多，請 15 分鐘後再試。"
+AXES_VERBOSE = False
+# Behind a reverse proxy: the header it sets (e.g. X-Forwarded-For), believed only on requests
+# from the proxy's addresses (comma-separated, CIDR allowed) and read at the position that
+# the number of proxies gives. Unset: REMOTE_ADDR, whatever the client sends.
+SERVPLAN_TRUSTED_PROXY_HEADER = os.environ.get("SERVPLAN_TRUSTED_PROXY_HEADER", "")
+SERVPLAN_TRUSTED_PROXIES = [
+    p.strip()
+    for p in os.environ.get("SERVPLAN_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    if p.strip()
+]
+SERVPLAN_TRUSTED_PROXY_COUNT = int(os.environ.get("SERVPLAN_TRUSTED_PROXY_COUNT", "1"))
+# Misconfiguration stops the start, not every login.
+for _proxy in SERVPLAN_TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)
+if SERVPLAN_TRUSTED_PROXY_COUNT < 1:
+    raise ValueError("SERVPLAN_TRUSTED_PROXY_COUNT must be at least 1")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -38,6 +38,21 @@ ALLOWED = {
     "application/vnd.ms-powerpoint": {".ppt"},
 }
 ACCEPT = ",".join(sorted({s for suffixes in ALLOWED.values() for s in suffixes}))
+# Longer than this after the last dot, it is part of the name, not an extension.
+LONGEST_SUFFIX = 10
+
+
+def display_name(filename: str) -> str:
+    """The uploader's file name as kept (Evidence.name): a long one is shortened in the
+    middle, 「…」 marking the cut, so that its extension (which decides the format) stays."""
+    name = PurePath(filename).name
+    limit = Evidence._meta.get_field("name").max_length
+    if len(name) <= limit:
+        return name
+    suffix = PurePath(name).suffix
+    if len(suffix) > LONGEST_SUFFIX:
+        suffix = ""
+    return name[: limit - len(suffix) - 1] + "…" + suffix
 
 
 def sniff(upload: UploadedFile) -> str | None:
@@ -66,7 +81,7 @@ def add_evidence(*, cell_score: CellScore, user, upload: UploadedFile) -> Eviden
             f"{where}：只有{assessment.office.name}的經辦可以上傳佐證資料", where=where
         )
     ensure_editable(assessment, where)
-    name = PurePath(upload.name or "").name[:200]
+    name = display_name(upload.name or "")
     if upload.size > MAX_EVIDENCE_BYTES:
         raise DomainError(
             f"{where}：檔案「{name}」超過 {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB 上限",

@@ -1,7 +1,10 @@
 import os
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
+
+from servplan.paths import VAR_DIR
 
 
 def default_workers() -> int:
@@ -11,9 +14,17 @@ def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
-def exec_gunicorn(*, host: str, port: int, workers: int) -> None:
-    """Replace this process with gunicorn serving the app (a production server, not runserver)."""
-    args = [
+def control_socket(*, host: str, port: int) -> Path:
+    """This instance's own gunicorn control socket (gunicornc), under SERVPLAN_VAR.
+
+    gunicorn's default is one path per user, so a second server on the machine would take
+    over the first one's socket.
+    """
+    return VAR_DIR / f"gunicorn-{host}-{port}.ctl"
+
+
+def gunicorn_args(*, host: str, port: int, workers: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -26,8 +37,15 @@ def exec_gunicorn(*, host: str, port: int, workers: int) -> None:
         "-",
         "--graceful-timeout",
         "10",
+        "--control-socket",
+        str(control_socket(host=host, port=port)),
     ]
-    os.execv(sys.executable, args)
+
+
+def exec_gunicorn(*, host: str, port: int, workers: int) -> None:
+    """Replace this process with gunicorn serving the app (a production server, not runserver)."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    os.execv(sys.executable, gunicorn_args(host=host, port=port, workers=workers))
 
 
 class Command(BaseCommand):
