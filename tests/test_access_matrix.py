@@ -203,9 +203,9 @@ def imports_here(role, state):
     return role in {"clerk", "admin"}
 
 
-def follows_up(role, state):
-    """Quarterly follow-up entries: the office's clerk (and admins), whatever the state."""
-    return role in {"clerk", "admin"}
+def signed_copy(role, state):
+    """The forms as a signer approved them: whoever sees the record, once it has been signed."""
+    return state != "draft" and sees(role, state)
 
 
 def no_page(role, state):
@@ -238,6 +238,12 @@ CELL_API = lambda w: {"assessment_id": w.assessment.pk, "cell_id": w.cells[1].pk
 
 def cell_data(w):
     return {"score": "4.5", "narrative": "改過的說明", "version": w.cells[1].version}
+
+
+def signed(w, pk="pk"):
+    """The latest sign-off (with the forms it approved), or none yet (draft)."""
+    latest = w.assessment.signoffs.order_by("at", "id").last()
+    return {pk: w.assessment.pk, "signoff_id": latest.pk if latest else 0}
 
 
 FINDING = lambda w: {  # noqa: E731
@@ -304,6 +310,7 @@ RULES: dict[str, Rule] = {
         "GET", sees, kwargs=lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}
     ),
     "assessment-export": Rule("GET", sees, kwargs=lambda w: {"pk": w.assessment.pk, "fmt": "json"}),
+    "assessment-signed-copy": Rule("GET", signed_copy, kwargs=signed),
     "review-detail": Rule("GET", review_page, kwargs=A),
     # an assessment, changed
     "assessment-create": Rule(
@@ -331,7 +338,7 @@ RULES: dict[str, Rule] = {
     ),
     "assessment-follow-up-add": Rule(
         "POST",
-        follows_up,
+        edits,  # on a draft only: a submitted table stays as submitted
         visible=sees,
         kwargs=tracked,
         data=lambda w: {"roc_year": 114, "quarter": 2, "progress": "已辦理訓練 2 場"},
@@ -386,6 +393,7 @@ RULES: dict[str, Rule] = {
     "api:assessment_export": Rule(
         "GET", sees, kwargs=A_API, data=lambda w: {"format": "json", "form": "all"}
     ),
+    "api:signed_copy": Rule("GET", signed_copy, kwargs=lambda w: signed(w, pk="assessment_id")),
     "api:patch_cell": Rule(
         "PATCH", edits, visible=sees, kwargs=CELL_API, data=cell_data, write=True
     ),

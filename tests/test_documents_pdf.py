@@ -80,6 +80,8 @@ def test_summary_and_follow_up_use_their_own_chains(taitung):
 
 
 def test_signed_blocks_show_name_and_roc_date_after_the_latest_return(taitung, make):
+    taitung.status = Status.IN_SIGNOFF  # as the last submit left it
+    taitung.save()
     clerk = make.user(office=taitung.office)
     clerk.first_name = "王小明"
     clerk.save()

@@ -86,10 +86,23 @@ def test_the_clerk_adds_an_entry_recorded_in_the_assessment_history(case, as_use
     assert "已新增追蹤情形" in followed.text and "已完成" in followed.text
 
 
-def test_follow_ups_go_on_after_submission(case, as_user, make):
+def test_a_submitted_table_refuses_follow_ups_and_names_the_next_period(case, as_user, make):
     a, people, improvement = case
     make.submitted(a)
-    assert add(as_user(people[Role.CLERK]), a, improvement).status_code == 302
+    client = as_user(people[Role.CLERK])
+    response = add(client, a, improvement)
+    assert response.status_code == 409
+    assert "建議改善事項「加強宣導」：114 年度 1 月至 6 月自行考核為「已送業務處」" in response.text
+    assert "請先建立下一期自行考核" in response.text
+    assert 'name="progress"' not in client.get(page(a)).text
+    later = create_assessment(
+        office=a.office, rubric=a.rubric, period=Period(114, 7, 12), user=people[Role.CLERK]
+    )
+    response = add(client, a, improvement)
+    assert response.status_code == 409
+    assert "請在 114 年度 7 月至 12 月自行考核的追蹤表填寫" in response.text
+    assert not FollowUp.objects.exists()
+    assert add(client, later, improvement).status_code == 302
     assert FollowUp.objects.count() == 1
 
 

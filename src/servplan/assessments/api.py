@@ -8,6 +8,7 @@ import functools
 from typing import Any
 
 from django.http import JsonResponse
+from django.urls import reverse
 from ninja import Router, Schema
 
 from servplan.assessments import domain
@@ -68,10 +69,23 @@ def detail_dict(request, assessment) -> dict:
             "decision": s.decision,
             "comment": s.comment,
             "at": s.at.isoformat(),
+            # what this signer approved: the content hash and the forms as one PDF
+            "content_hash": s.content_hash or None,
+            "pdf": reverse("api:signed_copy", args=[assessment.pk, s.pk]) if s.pdf_sha256 else None,
+            "pdf_sha256": s.pdf_sha256 or None,
         }
         for s in assessment.signoffs.select_related("user")
     ]
     body["current_signer"] = state.current[1].value if state.current else None
+    body["reopened"] = (
+        {
+            "at": assessment.reopened_at.isoformat(),
+            "by": assessment.reopened_by.get_username() if assessment.reopened_by else None,
+            "reason": assessment.reopen_reason,
+        }
+        if assessment.reopened_at
+        else None
+    )
     if reviews_visible(request.user, assessment):
         body["review"] = sheet_review(sheet)
     return body

@@ -43,6 +43,14 @@ class Assessment(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
     )
+    # The latest reopen by HQ or an admin, shown on the record while it is a draft again.
+    reopened_at = models.DateTimeField(
+        pgettext_lazy("assessment", "重新開啟時間"), null=True, blank=True
+    )
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopen_reason = models.TextField(pgettext_lazy("assessment", "重新開啟原因"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -196,6 +204,8 @@ class Finding(models.Model):
         Improvement, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
     )
     remarks = models.TextField(pgettext_lazy("finding", "備註"), blank=True)
+    # What the row showed of its improvement when the assessment was submitted (snapshot()).
+    frozen = models.JSONField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -209,17 +219,60 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} {self.cell}"
 
+    def snapshot(self) -> dict | None:
+        """What the row shows of its shared improvement now, to keep once submitted.
+
+        The improvement lives on in later periods (rewordings, status, follow-ups); a submitted
+        row keeps showing these values and only the follow-ups listed here.
+        """
+        i = self.improvement
+        if i is None:
+            return None
+        return {
+            "recommendation": i.recommendation,
+            "status": i.status,
+            "remarks": i.remarks,
+            "follow_ups": [fu.pk for fu in i.follow_ups.all()],
+        }
+
+    def _shown(self, key: str, default: str = ""):
+        if self.frozen is not None:
+            return self.frozen[key]
+        return getattr(self.improvement, key) if self.improvement else default
+
     @property
     def recommendation(self) -> str:
-        return self.improvement.recommendation if self.improvement else ""
+        return self._shown("recommendation")
+
+    @property
+    def improvement_status(self) -> str:
+        return self._shown("status")
+
+    @property
+    def improvement_status_label(self) -> str:
+        status = self.improvement_status
+        return ImprovementStatus(status).label if status else ""
+
+    @property
+    def improvement_remarks(self) -> str:
+        return self._shown("remarks")
+
+    @property
+    def follow_up_entries(self) -> list[FollowUp]:
+        """The improvement's follow-ups this row shows (reads prefetched follow-ups)."""
+        if self.improvement is None:
+            return []
+        entries = list(self.improvement.follow_ups.all())
+        if self.frozen is None:
+            return entries
+        kept = set(self.frozen["follow_ups"])
+        return [e for e in entries if e.pk in kept]
 
     @property
     def progress(self) -> str:
-        """The newest 改善事項辦理情形 of the improvement ("" when none); reads prefetched follow-ups."""
-        if self.improvement is None:
-            return ""
-        follow_ups = list(self.improvement.follow_ups.all())
-        return follow_ups[-1].progress if follow_ups else ""
+        """The newest 改善事項辦理情形 the row shows ("" when none)."""
+        entries = self.follow_up_entries
+        return entries[-1].progress if entries else ""
 
 
 class Decision(models.TextChoices):
@@ -229,7 +282,11 @@ class Decision(models.TextChoices):
 
 
 class SignOff(models.Model):
-    """One signature in the approval chain: who, in which role, what they decided, when."""
+    """One signature in the approval chain: who, in which role, what they decided, when.
+
+    A submit or approval keeps what the signer approved: the content hash and the sha256 of
+    the three forms as one PDF (the bytes are in SignedCopy), and the name printed for them.
+    """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="signoffs")
     position = models.PositiveSmallIntegerField(pgettext_lazy("signoff", "順序"))
@@ -239,10 +296,13 @@ class SignOff(models.Model):
         choices=[(r.value, r.label) for r in OFFICE_ROLES],
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(pgettext_lazy("signoff", "簽署人"), max_length=150, blank=True)
     decision = models.CharField(
         pgettext_lazy("signoff", "決定"), max_length=10, choices=Decision.choices
     )
     comment = models.TextField(pgettext_lazy("signoff", "意見"), blank=True)
+    content_hash = models.CharField(pgettext_lazy("signoff", "內容雜湊"), max_length=64, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
     at = models.DateTimeField(pgettext_lazy("signoff", "時間"), auto_now_add=True)
 
     class Meta:
@@ -252,6 +312,28 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.get_role_display()} {self.get_decision_display()}"
+
+    def save(self, *args, **kwargs):
+        # The name as it was when signing: a later rename must not change printed forms.
+        if not self.signer_name:
+            self.signer_name = self.user.get_full_name() or self.user.get_username()
+        super().save(*args, **kwargs)
+
+
+class SignedCopy(models.Model):
+    """The three forms as one PDF, byte for byte as they were when the sign-off was made."""
+
+    signoff = models.OneToOneField(
+        SignOff, on_delete=models.CASCADE, primary_key=True, related_name="signed_copy"
+    )
+    pdf = models.BinaryField()
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "核章時文件")
+        verbose_name_plural = pgettext_lazy("model", "核章時文件")
+
+    def __str__(self) -> str:
+        return str(self.signoff)
 
 
 def _evidence_path(instance: "Evidence", filename: str) -> str:

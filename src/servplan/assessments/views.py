@@ -105,6 +105,10 @@ def _page_context(request, assessment) -> dict:
         "returned": last
         if assessment.status == Status.DRAFT and last and last.decision == "return"
         else None,
+        # a reopen is why this draft exists until a return gives a newer reason
+        "reopened": assessment.status == Status.DRAFT
+        and assessment.reopened_at is not None
+        and not (last and last.decision == "return"),
         "can_submit": editable and m is not None and m.role == "clerk",
         "my_turn": current is not None
         and m is not None
@@ -252,7 +256,11 @@ def history(request, pk: int):
     return render(
         request,
         "assessments/assessment_history.html",
-        {"a": assessment, "entries": history_entries(assessment, user=request.user)},
+        {
+            "a": assessment,
+            "entries": history_entries(assessment, user=request.user),
+            "signoffs": assessment.signoffs.select_related("user"),
+        },
     )
 
 
@@ -405,7 +413,8 @@ def _follow_up_page(request, assessment: Assessment, *, posted=None, error="", s
         {
             "a": assessment,
             "rows": assessment.tracked,
-            "can_follow_up": can_create(request.user, assessment.office),
+            "can_follow_up": assessment.status == Status.DRAFT
+            and can_create(request.user, assessment.office),
             "statuses": ImprovementStatus.choices,
             "quarters": range(1, 5),
             "this_year": to_roc_year(today.year),

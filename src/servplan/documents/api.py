@@ -1,10 +1,12 @@
-"""Export endpoints: GET /api/assessments/{id}/export/?format=F&form=X, /api/plans/{id}/export/."""
+"""Export endpoints: GET /api/assessments/{id}/export/?format=F&form=X, /api/plans/{id}/export/,
+and the forms as signed: /api/assessments/{id}/signoffs/{signoff_id}/pdf/."""
 
+from django.http import Http404
 from ninja import Router
 
 from servplan.assessments.access import get_assessment_for_user
 from servplan.assessments.sheet import sheet_queryset
-from servplan.documents.export import export_assessment, export_plan
+from servplan.documents.export import export_assessment, export_plan, export_signed_copy
 from servplan.documents.views import file_response
 from servplan.plans.access import get_plan_for_user
 from servplan.plans.serializers import plans_for_export
@@ -18,6 +20,15 @@ def assessment_export(request, assessment_id: int, format: str = "pdf", form: st
     xlsx/ods/csv/json/xml. 404 when not visible; 400 for an unknown format or form."""
     assessment = get_assessment_for_user(request.user, assessment_id, sheet_queryset())
     return file_response(export_assessment(assessment, fmt=format, form=form))
+
+
+@router.get("/assessments/{assessment_id}/signoffs/{signoff_id}/pdf/")
+def signed_copy(request, assessment_id: int, signoff_id: int):
+    """The three forms as one PDF, byte for byte as the signer of that step approved them."""
+    result = export_signed_copy(get_assessment_for_user(request.user, assessment_id), signoff_id)
+    if result is None:
+        raise Http404
+    return file_response(result)
 
 
 @router.get("/plans/{plan_id}/export/")

@@ -1,8 +1,8 @@
 """Data exports of an assessment: XLSX, ODS, CSV (UTF-8 with BOM), JSON and XML.
 
-JSON is the API's shape (sheet_to_dict) in canonical form: its sha256 is the content hash a
-published PDF prints. The tabular formats share one row list: a row per cell with its
-finding, a 小計 row per dimension and a 總分 row, numbers as numbers.
+JSON is the API's shape without the status (forms.record_dict) in canonical form: its sha256
+is the content hash a published PDF prints. The tabular formats share one row list: a row per
+cell with its finding, a 小計 row per dimension and a 總分 row, numbers as numbers.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from servplan.assessments.models import Assessment
-from servplan.assessments.sheet import Sheet, build_sheet, sheet_to_dict
-from servplan.documents.forms import canonical_json
+from servplan.assessments.sheet import Sheet, build_sheet
+from servplan.documents.forms import canonical_json, record_dict
 
 HEADER = (
     "區營業處",
@@ -216,7 +216,6 @@ def to_xml(data: dict) -> bytes:
         "assessment",
         id=str(data["id"]),
         office=data["office"],
-        status=data["status"],
         roc_year=str(p["roc_year"]),
         start_month=str(p["start_month"]),
         end_month=str(p["end_month"]),
@@ -249,7 +248,7 @@ def render(assessment: Assessment, fmt: str) -> bytes:
     if fmt == "json":
         return canonical_json(sheet)
     if fmt == "xml":
-        return to_xml(sheet_to_dict(sheet))
+        return to_xml(record_dict(sheet))
     table = rows(sheet)
     if fmt == "csv":
         return to_csv(table)

@@ -5,9 +5,13 @@ Reading only: exports change nothing, so they live here rather than in a domain.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 
-from servplan.assessments.models import Assessment
+from django.utils import timezone
+
+from servplan.assessments.models import Assessment, SignedCopy
 from servplan.core.errors import DomainError
 from servplan.documents import forms
 from servplan.plans.models import OfficePlan
@@ -54,6 +58,7 @@ def check_form(form: str) -> list[str]:
 
 
 def render_document(document: dict, fmt: str, *, timestamp=None) -> bytes:
+    """The document's bytes; with a `timestamp`, the same bytes each time it is rendered."""
     if fmt == "pdf":
         from servplan.documents import pdf
 
@@ -61,10 +66,26 @@ def render_document(document: dict, fmt: str, *, timestamp=None) -> bytes:
     if fmt == "odt":
         from servplan.documents import odt
 
-        return odt.render(document)
-    from servplan.documents import word
+        content = odt.render(document)
+    else:
+        from servplan.documents import word
 
-    return word.render(document)
+        content = word.render(document)
+    return content if timestamp is None else _dated_zip(content, timestamp)
+
+
+def _dated_zip(content: bytes, timestamp) -> bytes:
+    """The ZIP (ODT, DOCX) again with every member dated `timestamp` instead of the clock."""
+    when = timezone.localtime(timestamp).timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for info in source.infolist():  # in order: ODF needs its mimetype first, stored
+            dated = zipfile.ZipInfo(info.filename, when)
+            dated.compress_type = info.compress_type
+            dated.external_attr = info.external_attr
+            out.writestr(dated, source.read(info))
+    return buffer.getvalue()
 
 
 def assessment_filename(assessment: Assessment, form: str, fmt: str) -> str:
@@ -93,13 +114,32 @@ def export_assessment(assessment: Assessment, *, fmt: str, form: str = "all") ->
 def prepare_document(assessment: Assessment, form: str):
     """(document, its date, its name in file names) for `form` of the assessment.
 
-    A published (submitted or reviewed) document is dated with the record's last change, so
-    rendering it again gives the same bytes.
+    Past the draft, a document is dated with the latest signature (not the record's last
+    change, which HQ's review moves), so rendering it again gives the same bytes: those the
+    signer approved.
     """
     chosen = check_form(form)
-    document = forms.assessment_document(assessment, chosen)
-    timestamp = assessment.updated_at if assessment.is_locked else None
+    signoffs = forms.round_signoffs(assessment)
+    document = forms.assessment_document(assessment, chosen, signoffs)
+    timestamp = signoffs[-1].at if signoffs else None
     return document, timestamp, chosen[0] if len(chosen) == 1 else "all"
+
+
+def export_signed_copy(assessment: Assessment, signoff_id: int) -> Export | None:
+    """The forms as one PDF exactly as a signer approved them; None if that sign-off has none."""
+    copy = (
+        SignedCopy.objects.select_related("signoff")
+        .filter(signoff_id=signoff_id, signoff__assessment=assessment)
+        .first()
+    )
+    if copy is None:
+        return None
+    s = copy.signoff
+    return Export(
+        bytes(copy.pdf),
+        assessment_filename(assessment, f"signed-{s.position}-{s.role}-{s.pk}", "pdf"),
+        CONTENT_TYPES["pdf"],
+    )
 
 
 def export_plan(plan: OfficePlan, *, fmt: str) -> Export:

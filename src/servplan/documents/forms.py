@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from servplan.assessments.models import Assessment, Decision, SignOff
+from servplan.assessments.domain.workflow import current_round
+from servplan.assessments.models import Assessment, Decision, SignOff, Status
 from servplan.assessments.sheet import Sheet, build_sheet, sheet_to_dict
 from servplan.core.roc import cjk_number, format_date
 from servplan.core.scores import format_score
@@ -26,9 +27,20 @@ NOTHING = "無"  # what the paper forms print in an empty box (docs/decisions.md
 BLANK_DATE = "　　年　　月　　日"
 
 
+def record_dict(sheet: Sheet) -> dict:
+    """What the data exports carry: the API shape without the workflow status.
+
+    The status moves on (HQ's review) while what was submitted stays as it was, so the
+    exports and the content hash of a submitted record never change.
+    """
+    data = sheet_to_dict(sheet)
+    del data["status"]
+    return data
+
+
 def canonical_json(sheet: Sheet) -> bytes:
     """The JSON export's bytes: sorted keys, so equal records give equal bytes and hashes."""
-    data = sheet_to_dict(sheet)
+    data = record_dict(sheet)
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
 
 
@@ -43,21 +55,24 @@ class Signed:
     date: str
 
 
-def signed_by_role(assessment: Assessment) -> dict[str, Signed]:
-    """Who signed in each role since the latest return (a return restarts the chain)."""
-    signoffs = list(
-        SignOff.objects.filter(assessment=assessment).select_related("user").order_by("at", "id")
+def round_signoffs(assessment: Assessment) -> list[SignOff]:
+    """The current round's sign-offs: none for a draft (returned or reopened: a new round)."""
+    return current_round(
+        assessment, list(SignOff.objects.filter(assessment=assessment).order_by("at", "id"))
     )
-    returns = [i for i, s in enumerate(signoffs) if s.decision == Decision.RETURN]
-    current = signoffs[returns[-1] + 1 :] if returns else signoffs
-    result: dict[str, Signed] = {}
-    for s in current:
-        if s.decision in (Decision.SUBMIT, Decision.APPROVE):
-            result[s.role] = Signed(
-                name=s.user.get_full_name() or s.user.username,
-                date=format_date(timezone.localtime(s.at).date()),
-            )
-    return result
+
+
+def signed_by_role(
+    assessment: Assessment, signoffs: list[SignOff] | None = None
+) -> dict[str, Signed]:
+    """Who signed in each role in the current round, by the name they had when signing."""
+    if signoffs is None:
+        signoffs = round_signoffs(assessment)
+    return {
+        s.role: Signed(name=s.signer_name, date=format_date(timezone.localtime(s.at).date()))
+        for s in signoffs
+        if s.decision in (Decision.SUBMIT, Decision.APPROVE)
+    }
 
 
 def _signature_block(office, form: Form, signed: dict[str, Signed]) -> dict:
@@ -193,10 +208,8 @@ def summary(sheet: Sheet, signed: dict[str, Signed]) -> list[dict]:
 
 
 def _follow_up_entries(finding) -> list[dict]:
-    if finding.improvement is None:
-        return L.paragraphs(NOTHING)
     body: list[dict] = []
-    for fu in finding.improvement.follow_ups.all():
+    for fu in finding.follow_up_entries:
         when = f"{fu.roc_year} 年第 {fu.quarter} 季"
         if fu.recorded_on:
             when += f"（{format_date(fu.recorded_on)}）"
@@ -212,7 +225,7 @@ def follow_up(sheet: Sheet, signed: dict[str, Signed]) -> list[dict]:
             L.cell(_item_label(f, n)),
             L.cell(_or_nothing(f.recommendation)),
             L.cell(_follow_up_entries(f)),
-            L.cell(L.paragraphs(f.improvement.remarks if f.improvement else f.remarks)),
+            L.cell(L.paragraphs(f.improvement_remarks if f.improvement else f.remarks)),
         ]
         for n, f in enumerate(sheet.findings, 1)
     ]
@@ -237,21 +250,28 @@ FORM_TITLES = {
 }
 
 
-def assessment_document(assessment: Assessment, forms: list[str] | tuple[str, ...]) -> dict:
+def assessment_document(
+    assessment: Assessment,
+    forms: list[str] | tuple[str, ...],
+    signoffs: list[SignOff] | None = None,
+) -> dict:
     """One document holding `forms` of the assessment (load it with sheet_queryset()).
 
-    A submitted or reviewed assessment is published, so the document carries its content
-    hash; a draft says it is one.
+    Once submitted into the chain its content is frozen, so the document carries its content
+    hash (a submitted or reviewed one is published); a draft says it is one.
+    `signoffs`: the current round (round_signoffs), when the caller has it already.
     """
     sheet = build_sheet(assessment)
-    signed = signed_by_role(assessment)
-    digest = content_hash(sheet) if assessment.is_locked else ""
+    signed = signed_by_role(assessment, signoffs)
+    digest = content_hash(sheet) if assessment.status != Status.DRAFT else ""
     names = "、".join(FORM_TITLES[f] for f in forms)
-    footer = (
-        f"{assessment.office.name} {assessment.period} · 內容雜湊 SHA-256：{digest}"
-        if digest
-        else f"{assessment.office.name} {assessment.period} · {assessment.get_status_display()}（未送出，內容可能變動）"
-    )
+    where = f"{assessment.office.name} {assessment.period}"
+    if assessment.is_locked:
+        footer = f"{where} · 內容雜湊 SHA-256：{digest}"
+    elif digest:
+        footer = f"{where} · {assessment.get_status_display()} · 內容雜湊 SHA-256：{digest}"
+    else:
+        footer = f"{where} · {assessment.get_status_display()}（未送出，內容可能變動）"
     return {
         "title": f"{assessment.office.name} {assessment.period}{names}",
         "subject": "提升服務效能執行計畫自行考核",

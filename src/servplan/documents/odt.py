@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 
 from odf.dc import Title
+from odf.element import Element
+from odf.namespaces import nsdict
 from odf.opendocument import OpenDocumentText
 from odf.style import (
     DefaultStyle,
@@ -183,6 +185,10 @@ def _table(styles: _Styles, t: dict, n: int):
 
 def render(document: dict) -> bytes:
     """The document (documents/forms.py) as an ODT file."""
+    # odfpy declares on each root element every namespace the process has used so far (a
+    # class-level dict): start from all of them, so the bytes don't depend on earlier documents.
+    Element.namespaces.clear()
+    Element.namespaces.update(nsdict)
     doc = OpenDocumentText()
     styles = _Styles(doc)
     footer = Footer()

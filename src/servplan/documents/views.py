@@ -1,12 +1,12 @@
 """Download buttons: the same exports as the API and the CLI, behind the same access rules."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 
 from servplan.assessments.access import get_assessment_for_user
 from servplan.assessments.sheet import sheet_queryset
 from servplan.core.errors import DomainError
-from servplan.documents.export import Export, export_assessment, export_plan
+from servplan.documents.export import Export, export_assessment, export_plan, export_signed_copy
 from servplan.plans.access import get_plan_for_user
 from servplan.plans.serializers import plans_for_export
 
@@ -26,6 +26,15 @@ def assessment_export(request, pk: int, fmt: str):
         )
     except DomainError as exc:
         return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def signed_copy(request, pk: int, signoff_id: int):
+    """The forms as the signer of that step approved them (kept when they signed)."""
+    result = export_signed_copy(get_assessment_for_user(request.user, pk), signoff_id)
+    if result is None:
+        raise Http404("找不到此核章紀錄的文件")
+    return file_response(result)
 
 
 @login_required

@@ -29,6 +29,7 @@ from servplan.assessments.domain.records import (
 from servplan.assessments.domain.workflow import (
     ChainState,
     chain_state,
+    current_round,
     decide,
     reopen_assessment,
     submit_assessment,
@@ -49,6 +50,7 @@ __all__ = [
     "chain_state",
     "check_assessment",
     "create_assessment",
+    "current_round",
     "decide",
     "finding_values",
     "improvement_label",

@@ -16,6 +16,7 @@ from servplan.assessments.models import (
     FollowUp,
     Improvement,
     ImprovementStatus,
+    Status,
 )
 from servplan.audit.domain import record, record_changes
 from servplan.core.errors import DomainError
@@ -212,6 +213,27 @@ def _whole(value: object, *, where: str, what: str) -> int:
         raise DomainError(f"{where}：{what}「{value}」不是整數", where=where) from None
 
 
+def _ensure_draft(assessment: Assessment, improvement: Improvement, where: str) -> None:
+    """Refuse a follow-up through a record past the draft, naming the table to use instead."""
+    if assessment.status == Status.DRAFT:
+        return
+    later = (
+        Assessment.objects.filter(findings__improvement=improvement, status=Status.DRAFT)
+        .order_by("-roc_year", "-end_month")
+        .first()
+    )
+    go = (
+        f"請在 {later.period}自行考核的追蹤表填寫"
+        if later
+        else "請先建立下一期自行考核，再於其追蹤表填寫"
+    )
+    raise Conflict(
+        f"{where}：{assessment.period}自行考核為「{assessment.get_status_display()}」，"
+        f"內容維持送出時的樣子；之後的追蹤情形{go}",
+        where=where,
+    )
+
+
 @transaction.atomic
 def add_follow_up(
     *,
@@ -227,9 +249,10 @@ def add_follow_up(
 ) -> FollowUp:
     """Record a quarter's 改善辦理情形 (逐季追蹤), optionally rewording or closing the improvement.
 
-    Improvements are followed up after the assessment is submitted, so this works in any status.
     `assessment` is the period whose follow-up table the entry was made on (it must carry the
-    improvement; default: the one that opened it): its history shows the entry.
+    improvement; default: the one that opened it): its history shows the entry. It must be a
+    draft: a submitted record shows what it showed when submitted, so later entries go on the
+    next period's table (Conflict naming it).
     `expected_version` is the improvement's version the person started from: a rewording or
     status change in between refuses the entry (Conflict with the newer values).
     Side effects: a FollowUp row, the improvement's wording/status (version bumped), audit entries.
@@ -244,6 +267,7 @@ def add_follow_up(
         or assessment.findings.filter(improvement=improvement).exists()
     ):
         raise DomainError(f"{where}：不在 {assessment.period}的追蹤表上", where=where)
+    _ensure_draft(Assessment.objects.select_for_update().get(pk=assessment.pk), improvement, where)
     current = Improvement.objects.select_for_update().get(pk=improvement.pk)
     if expected_version not in (None, "") and int(expected_version) != current.version:
         raise Conflict(

@@ -2,18 +2,30 @@
 
 The chain is the office's approval chain (offices.chains.chain_for). Who signs next is read
 from the SignOff rows since the latest submit, so there is no second copy of the state.
+What was signed stays signed: the submit freezes what each findings row shows of its shared
+improvement, and every submit and approval keeps the forms as the signer saw them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from servplan.assessments.access import can_review, visible_assessments
 from servplan.assessments.domain.checks import blocking, check_assessment
 from servplan.assessments.domain.errors import Conflict, NotAllowed
-from servplan.assessments.models import LOCKED_STATUSES, Assessment, Decision, SignOff, Status
+from servplan.assessments.models import (
+    LOCKED_STATUSES,
+    Assessment,
+    Decision,
+    Finding,
+    SignedCopy,
+    SignOff,
+    Status,
+)
 from servplan.assessments.sheet import sheet_queryset
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
@@ -59,17 +71,22 @@ class ChainState:
         ]
 
 
+def current_round(assessment: Assessment, signoffs: list[SignOff]) -> list[SignOff]:
+    """The sign-offs since the latest submit, in order; none while a draft (returned, reopened)."""
+    if assessment.status == Status.DRAFT:
+        return []
+    starts = [i for i, s in enumerate(signoffs) if s.decision == Decision.SUBMIT]
+    return signoffs[starts[-1] :] if starts else []
+
+
 def chain_state(assessment: Assessment, signoffs: list[SignOff] | None = None) -> ChainState:
     """The chain and the sign-offs since the latest submit (pass prefetched rows to save a query)."""
     rows = list(assessment.signoffs.all() if signoffs is None else signoffs)
-    starts = [i for i, s in enumerate(rows) if s.decision == Decision.SUBMIT]
-    current_round = rows[starts[-1] :] if starts else []
-    if any(s.decision == Decision.RETURN for s in current_round):
-        current_round = []
+    signed = current_round(assessment, rows)
     chain = chain_for(assessment.office, Form.APPROVAL)
     if Role.CLERK in chain:
         chain.remove(Role.CLERK)
-    return ChainState(chain=[Role.CLERK, *chain], round=current_round, status=assessment.status)
+    return ChainState(chain=[Role.CLERK, *chain], round=signed, status=assessment.status)
 
 
 def _lock(assessment: Assessment) -> Assessment:
@@ -106,13 +123,39 @@ def _sign(
     return signoff
 
 
+def _freeze(assessment: Assessment) -> None:
+    """Keep on each findings row what it shows of its improvement (later periods change that)."""
+    rows = list(sheet_queryset().get(pk=assessment.pk).findings.all())
+    for finding in rows:
+        finding.frozen = finding.snapshot()
+    Finding.objects.bulk_update(rows, ["frozen"])
+
+
+def _thaw(assessment: Assessment) -> None:
+    """A new round starts: the rows show their improvements as they are now."""
+    Finding.objects.filter(assessment=assessment).update(frozen=None)
+
+
+def _keep_signed_copy(assessment: Assessment, signoff: SignOff) -> None:
+    """Render the three forms as the signer approved them and keep the bytes and hashes."""
+    from servplan.documents.export import prepare_document, render_document
+
+    document, timestamp, _ = prepare_document(sheet_queryset().get(pk=assessment.pk), "all")
+    pdf = render_document(document, "pdf", timestamp=timestamp)
+    signoff.content_hash = document["hash"]
+    signoff.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    signoff.save(update_fields=["content_hash", "pdf_sha256"])
+    SignedCopy.objects.create(signoff=signoff, pdf=pdf)
+
+
 @transaction.atomic
 def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Assessment:
     """The office's clerk sends the draft into the sign-off chain.
 
     Refused while the pre-submit check reports errors (warnings do not block).
-    Side effects: SignOff(role=clerk, position=1, decision=submit); status draft → in_signoff
-    (→ submitted when the chain has no other signer); audit entries for both.
+    Side effects: each findings row keeps what it shows of its improvement (Finding.frozen);
+    SignOff(role=clerk, position=1, decision=submit) with the forms as signed (SignedCopy);
+    status draft → in_signoff (→ submitted when the chain has no other signer); audit entries.
     """
     locked = _lock(assessment)
     m = membership(user)
@@ -127,9 +170,11 @@ def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Ass
         listed = "；".join(p.message for p in errors[:5])
         more = f"等 {len(errors)} 項" if len(errors) > 5 else ""
         raise DomainError(f"送出前檢查未通過{more}：{listed}", where=errors[0].where)
-    _sign(locked, user, 1, Role.CLERK, Decision.SUBMIT, comment.strip())
+    _freeze(locked)
+    signoff = _sign(locked, user, 1, Role.CLERK, Decision.SUBMIT, comment.strip())
     state = chain_state(locked)
     _set_status(locked, Status.IN_SIGNOFF if state.signers else Status.SUBMITTED, user, assessment)
+    _keep_signed_copy(locked, signoff)
     return assessment
 
 
@@ -139,7 +184,8 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
 
     Only the current signer may act (NotAllowed otherwise). A return sends it back to draft
     and the chain restarts at the clerk; the last approval submits it to HQ and locks it.
-    Side effects: a SignOff row, the status change, audit entries for both.
+    Side effects: a SignOff row (an approval with the forms as signed, SignedCopy), the status
+    change, audit entries for both; a return lets go of the frozen findings (Finding.frozen).
     """
     try:
         decision = Decision(decision)
@@ -164,8 +210,11 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
     signoff = _sign(locked, user, position, role, decision, comment)
     if decision == Decision.RETURN:
         _set_status(locked, Status.DRAFT, user, assessment)
-    elif position == state.signers[-1][0]:
+        _thaw(locked)
+        return signoff
+    if position == state.signers[-1][0]:
         _set_status(locked, Status.SUBMITTED, user, assessment)
+    _keep_signed_copy(locked, signoff)
     return signoff
 
 
@@ -173,7 +222,10 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
 def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessment:
     """HQ or an admin sends a submitted/reviewed assessment back to draft, saying why.
 
-    Side effects: status → draft; audit entries for the reason and the status.
+    A new round starts: the old round's signatures no longer count (chain, forms) and the rows
+    show their improvements as they are now. The sign-offs and their signed copies stay.
+    Side effects: status → draft; reopened_at/_by/reopen_reason set; Finding.frozen cleared;
+    audit entries for the reason and the status.
     """
     if not can_review(user) or not visible_assessments(user).filter(pk=assessment.pk).exists():
         raise NotAllowed("只有總處業務處或系統管理者可以重新開啟", where="reopen")
@@ -184,5 +236,10 @@ def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessmen
     if not reason:
         raise DomainError("重新開啟須填寫原因", where="reason")
     record(user=user, obj=locked, field="reopened", new=reason, assessment_id=locked.pk)
+    locked.reopened_at, locked.reopened_by, locked.reopen_reason = timezone.now(), user, reason
+    locked.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    for field in ("reopened_at", "reopened_by", "reopen_reason"):
+        setattr(assessment, field, getattr(locked, field))
     _set_status(locked, Status.DRAFT, user, assessment)
+    _thaw(locked)
     return assessment
