@@ -20,7 +20,7 @@ def parse_whole(value: object, *, label: str, where: str) -> int | None:
         return None
     if isinstance(value, bool) or not _WHOLE_RE.fullmatch(text):
         shown = text if len(text) <= 20 else text[:20] + "…"
-        raise DomainError(f"{label}「{shown}」不是正整數", where=where)
+        raise DomainError(f"{label}「{shown}」不正確：應為正整數", where=where)
     return int(text)
 
 
