@@ -4,18 +4,21 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from odf import opendocument, table
 from odf.namespaces import OFFICENS
 
 from servplan.assessments.domain import score_cell
+from servplan.assessments.models import CellScore
 from servplan.assessments.sheet import build_sheet, sheet_queryset, sheet_to_dict
-from servplan.documents import data
+from servplan.documents import data, forms
 from servplan.documents.export import export_assessment
 from tests import factories
 
@@ -129,3 +132,62 @@ def test_row_heights_follow_the_text():
     assert data.wrapped_lines("短", 10) == 1
     assert data.wrapped_lines("字" * 10, 10) == 2  # CJK counts double
     assert data.wrapped_lines("a\nb\nc", 10) == 3
+
+
+# OWASP's CSV injection: what a spreadsheet takes for a formula (after normalize, a tab or CR
+# in front is gone from narratives, so they are checked on the table itself below).
+FORMULAS = ['=HYPERLINK("http://evil.example/?x","點我")', "+1", "-2+3", "@SUM(A1)"]
+
+
+def _narrated(narratives: list[str]):
+    assessment = factories.assessment()
+    cells = list(assessment.cells.order_by("cell__dimension__position", "cell__item__position"))
+    for cell, text in zip(cells, narratives, strict=False):
+        score_cell(cell_score=cell, narrative=text)
+    return _load(assessment)
+
+
+def test_narratives_that_look_like_formulas_stay_text_in_xlsx_and_csv(db):
+    loaded = _narrated(FORMULAS)
+    ws = openpyxl.load_workbook(io.BytesIO(export_assessment(loaded, fmt="xlsx").content)).active
+    column = data.HEADER.index("評分重點（執行情形）") + 1
+    cells = [ws.cell(r, column) for r in range(3, 3 + len(FORMULAS) + 1)]
+    got = {c.value: c for c in cells if c.value}
+    assert set(got) == set(FORMULAS)
+    for cell in got.values():
+        assert cell.data_type == "s" and cell.quotePrefix, cell.value
+    rows = _read_csv(export_assessment(loaded, fmt="csv").content)
+    texts = [r[data.HEADER.index("評分重點（執行情形）")] for r in rows[1:]]
+    assert {t for t in texts if t} == {"'" + f for f in FORMULAS}
+
+
+@pytest.mark.parametrize("text", [*FORMULAS, "\t=1", "\r=1", "-"])
+def test_every_text_cell_that_could_be_a_formula_is_neutralised(text):
+    table = [list(data.HEADER), ["區", "期", text, "項", 10, 5, text, "", "", "", "", text]]
+    ws = openpyxl.load_workbook(io.BytesIO(data.to_xlsx(table, text))).active
+    written = [c for row in ws.iter_rows() for c in row if c.value == text]
+    assert len(written) == 4  # the title and three text cells
+    assert all(c.data_type == "s" and c.quotePrefix for c in written)
+    assert ws.cell(3, 5).data_type == "n" and not ws.cell(3, 5).quotePrefix
+    rows = _read_csv(data.to_csv(table))
+    assert [rows[1][i] for i in (2, 6, 11)] == ["'" + text] * 3
+    assert rows[1][4] == "10"
+
+
+def test_a_bullet_stays_a_bullet_on_the_page_and_in_the_forms(db, client):
+    loaded = _narrated(["- 第一點\n- 第二點"])
+    cell = CellScore.objects.get(assessment=loaded, narrative__startswith="- ")
+    assert cell.narrative == "- 第一點\n- 第二點"
+    url = reverse("assessment-detail", args=[loaded.pk])
+    client.force_login(factories.user(office=loaded.office))
+    assert ">- 第一點\n- 第二點</textarea>" in client.get(url).text  # the clerk's form
+    client.force_login(factories.user(office=loaded.office, role="director"))
+    assert "<li>第一點</li><li>第二點</li>" in client.get(url).text
+    document = forms.assessment_document(_load(loaded), list(forms.ASSESSMENT_FORMS))
+    assert '"text": "第一點", "bullet": true' in json.dumps(
+        document, ensure_ascii=False, default=str
+    )
+    odt = export_assessment(_load(loaded), fmt="odt", form="score-sheet").content
+    content = zipfile.ZipFile(io.BytesIO(odt)).read("content.xml").decode()
+    assert "• 第一點" in content and "'- " not in content
+    assert "'- 第一點" in export_assessment(_load(loaded), fmt="csv").content.decode("utf-8-sig")

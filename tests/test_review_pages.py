@@ -35,7 +35,10 @@ def test_hq_reviews_side_by_side_then_releases(done, make, as_user):
         response.status_code == 200
         and f'<span id="diff-{first.pk}" hx-swap-oob="true">-1<' in response.text
     )
-    client.post(reverse("review-cell", args=[done.pk, second.pk]), {"review_score": "5"})
+    client.post(
+        reverse("review-cell", args=[done.pk, second.pk]),
+        {"review_score": "5", "version": second.version},
+    )
     client.post(reverse("review-mark", args=[done.pk]))
     done.refresh_from_db()
     assert done.status == Status.REVIEWED

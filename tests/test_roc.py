@@ -66,3 +66,15 @@ def test_previous_period():
 )
 def test_cjk_number(n, text):
     assert cjk_number(n) == text
+
+
+@pytest.mark.parametrize("year", [0, -1, 1000, 9999, 40000, 10**30])
+def test_a_year_outside_the_range_both_databases_hold_is_refused(year):
+    with pytest.raises(RocError, match=f"民國年度 {year} 不正確（應為 1 至 999 年）"):
+        Period(year, 1, 6)
+
+
+def test_the_range_is_what_people_write():
+    assert Period(1, 1, 6).roc_year == 1 and Period(999, 7, 12).roc_year == 999
+    with pytest.raises(RocError, match="民國年度 9999 不正確"):
+        parse_period("9999-1-6")

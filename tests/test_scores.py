@@ -48,3 +48,39 @@ def test_formatting():
     assert to_json_number(Decimal("939.0")) == 939
     assert isinstance(to_json_number(Decimal("939.0")), int)
     assert to_json_number(Decimal("94.5")) == 94.5
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1e308", "1E2", "-inf", "inf", "nan", "9" * 400, "1" * 10, 10**400, 1e308, True, "0x10"],
+)
+def test_exponents_infinities_and_huge_numbers_are_not_scores(value):
+    with pytest.raises(ScoreError, match="格：分數「.*」不是數字"):
+        parse_score(value, maximum=MAX, where="格")
+
+
+def test_full_width_digits_are_read():
+    assert parse_score("９５", maximum=MAX, where="格") == Decimal(95)
+    assert parse_score(" ９４.５ ", maximum=MAX, where="格") == Decimal("94.5")
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.integers(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.from_regex(
+            r"[+-]?[0-9０-９]{0,12}(\.[0-9]{0,12})?([eE][+-]?[0-9]{1,4})?", fullmatch=True
+        ),
+    )
+)
+def test_anything_sent_is_a_score_or_a_score_error(value):
+    """Whatever a client sends, the parser answers a valid score or a refusal, nothing else."""
+    try:
+        score = parse_score(value, maximum=MAX, where="格")
+    except ScoreError as exc:
+        assert str(exc).startswith("格：分數")
+        return
+    assert score is None or (0 <= score <= MAX and score * 2 == int(score * 2))
+    assert score is None or format_score(score)

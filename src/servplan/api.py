@@ -7,6 +7,7 @@ turns domain errors into HTTP answers.
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 
 from servplan.core.errors import DomainError
@@ -40,6 +41,17 @@ api = NinjaAPI(title="servplan API", version="1", auth=BearerToken(), urls_names
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     return api.create_response(request, {"detail": exc.message, "where": exc.where}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request, exc: ValidationError):
+    """A body or parameter of the wrong shape: 422 as django-ninja answers it, plus `where`
+    naming the first field at fault (as a domain refusal does)."""
+    loc = exc.errors[0].get("loc", ()) if exc.errors else ()
+    fields = [str(part) for part in loc if part not in ("body", "payload", "query", "form")]
+    return api.create_response(
+        request, {"detail": exc.errors, "where": ".".join(fields)}, status=422
+    )
 
 
 @api.exception_handler(Http404)

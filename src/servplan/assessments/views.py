@@ -32,6 +32,7 @@ from servplan.assessments.models import (
 )
 from servplan.assessments.sheet import build_sheet, sheet_queryset
 from servplan.core.errors import DomainError
+from servplan.core.parsing import parse_version, parse_whole
 from servplan.core.roc import RocError, parse_period, to_roc_year
 from servplan.offices.access import membership
 from servplan.programs.models import Rubric
@@ -69,7 +70,8 @@ def assessment_create(request):
         raise Http404
     try:
         period = parse_period(request.POST.get("period", ""))
-        rubric = Rubric.objects.filter(pk=request.POST.get("rubric") or 0).first()
+        rubric_id = parse_whole(request.POST.get("rubric"), label="評分表", where="rubric")
+        rubric = Rubric.objects.filter(pk=rubric_id).first() if rubric_id else None
         if rubric is None:
             raise DomainError("請選擇評分表", where="rubric")
         created = domain.create_assessment(
@@ -141,15 +143,18 @@ def _cell_for(request, pk: int, cell_id: int) -> CellScore:
 @login_required
 @require_POST
 def cell_save(request, pk: int, cell_id: int):
-    """HTMX: save one cell; answer its message plus the new version, subtotal and total."""
+    """HTMX: save one cell; answer its message plus the new version, subtotal and total.
+
+    A field the form did not send is left as it is; the version is required.
+    """
     cell = _cell_for(request, pk, cell_id)
     status, error, current = 200, "", {}
     try:
         domain.score_cell(
             cell_score=cell,
-            score=request.POST.get("score", ""),
+            score=request.POST.get("score", domain.KEEP),
             narrative=request.POST.get("narrative"),
-            expected_version=request.POST.get("version"),
+            expected_version=parse_version(request.POST.get("version")),
             user=request.user,
         )
     except domain.Conflict as exc:
@@ -348,7 +353,7 @@ def finding_save(request, pk: int, finding_id: int):
             recommendation=request.POST.get("recommendation"),
             improvement_status=request.POST.get("improvement_status") or None,
             remarks=request.POST.get("remarks"),
-            expected_version=request.POST.get("version") or None,
+            expected_version=parse_version(request.POST.get("version")),
         )
     except domain.Conflict as exc:
         status, error, current = 409, exc.message, exc.current
@@ -454,7 +459,9 @@ def follow_up_add(request, pk: int, improvement_id: int):
             progress=request.POST.get("progress", ""),
             recommendation=request.POST.get("recommendation", ""),
             status=request.POST.get("status") or None,
-            expected_version=request.POST.get("version") or None,
+            expected_version=parse_whole(
+                request.POST.get("version"), label="version 欄位", where="version"
+            ),
         )
     except DomainError as exc:
         code = 409 if isinstance(exc, domain.Conflict) else 400

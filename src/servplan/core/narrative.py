@@ -6,12 +6,22 @@ PDF, ODF and Word; numbered paragraphs keep the number the writer typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 BULLET_PREFIXES = ("- ", "• ", "‧ ")
+
+# What some way out cannot carry: XML 1.0 (the XML export, ODF, OOXML) forbids C0 controls but
+# tab and newline, lone surrogates and U+FFFE/U+FFFF; PostgreSQL refuses NUL. DEL, the C1
+# controls and the other noncharacters go too: nobody types them, they only come pasted.
+_UNWRITABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 
 
 @dataclass(frozen=True)
@@ -32,9 +42,18 @@ def blocks(text: str) -> list[Block]:
     return result
 
 
+def clean_text(text: str) -> str:
+    """Text as it may be stored: line ends as \\n, and nothing that some export can't write.
+
+    Every text that enters the system passes here (through `normalize` for narratives), so no
+    record is saved that the XLSX, XML, ODF or Word export, or PostgreSQL, would refuse.
+    """
+    return _UNWRITABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def normalize(text: str) -> str:
-    """Tidy line endings and stray spaces so that equal narratives compare equal."""
-    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+    """Clean, then tidy line endings and stray spaces so that equal narratives compare equal."""
+    return "\n".join(line.rstrip() for line in clean_text(text).strip().split("\n"))
 
 
 def to_html(text: str) -> SafeString:

@@ -10,6 +10,10 @@ import re
 from dataclasses import dataclass
 
 ROC_OFFSET = 1911
+# The ROC years the system takes (民國 1 = 1912 to 民國 999 = 2910), the same on both
+# databases: the year columns are small integers, which PostgreSQL caps at 32767 and SQLite
+# does not cap at all, so a year only one of them accepts could not move between them.
+MIN_ROC_YEAR, MAX_ROC_YEAR = 1, 999
 
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _DATE_RE = re.compile(r"^\s*(?:民國)?\s*(\d{1,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
@@ -21,6 +25,15 @@ _SHORT_PERIOD_RE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
 
 class RocError(ValueError):
     """A date or period that cannot be read; the message says why, in Chinese."""
+
+
+def check_roc_year(year: int) -> int:
+    """`year` if it is a ROC year the system takes (MIN_ROC_YEAR..MAX_ROC_YEAR), else RocError."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise RocError(f"民國年度「{year}」不是整數")
+    if not MIN_ROC_YEAR <= year <= MAX_ROC_YEAR:
+        raise RocError(f"民國年度 {year} 不正確（應為 {MIN_ROC_YEAR} 至 {MAX_ROC_YEAR} 年）")
+    return year
 
 
 def to_roc_year(year: int) -> int:
@@ -63,8 +76,7 @@ class Period:
             raise RocError(
                 f"期間月份不正確：{self.start_month} 月至 {self.end_month} 月（應為 1 至 12 月，且起月不大於迄月）"
             )
-        if self.roc_year < 1:
-            raise RocError(f"民國年度不正確：{self.roc_year}")
+        check_roc_year(self.roc_year)
 
     def __str__(self) -> str:
         return f"{self.roc_year} 年度 {self.start_month} 月至 {self.end_month} 月"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 HALF = Decimal("0.5")
+# A score as people write it: digits, perhaps a sign and a decimal point. No exponents, no
+# inf/nan, and few enough digits that no arithmetic on it can overflow (the column holds
+# seven digits). `\d` also takes full-width digits, which Decimal reads.
+_SCORE_RE = re.compile(r"[+-]?(?:\d{1,9}(?:\.\d{0,9})?|\.\d{1,9})")
 
 
 class ScoreError(ValueError):
@@ -18,12 +23,11 @@ def parse_score(value: object, *, maximum: Decimal, where: str) -> Decimal | Non
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise ScoreError(f"{where}：分數「{value}」不是數字") from exc
-    if not number.is_finite():
-        raise ScoreError(f"{where}：分數「{value}」不是數字")
+    text = str(value).strip()
+    if isinstance(value, bool) or not _SCORE_RE.fullmatch(text):
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise ScoreError(f"{where}：分數「{shown}」不是數字")
+    number = Decimal(text)
     if number < 0:
         raise ScoreError(f"{where}：分數 {format_score(number)} 不可為負數")
     if number > maximum:

@@ -3,6 +3,12 @@
 JSON is the API's shape without the status (forms.record_dict) in canonical form: its sha256
 is the content hash a published PDF prints. The tabular formats share one row list: a row per
 cell with its finding, a 小計 row per dimension and a 總分 row, numbers as numbers.
+
+A text that a spreadsheet would take for a formula (OWASP's CSV injection: it starts with
+= + - @, a tab or a carriage return) goes out as text: in CSV behind a single quote, in XLSX
+as a string cell marked quote-prefixed (what Excel does for a typed ', so it stays text even
+when edited). ODS cells are typed strings already. Only these files: pages, forms and the
+JSON/XML exports show the text as written (a 「- 」 bullet stays a bullet).
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ WIDTHS = (14, 18, 12, 28, 7, 7, 70, 30, 20, 30, 30, 14)
 NUMERIC = {4, 5}
 SUBTOTAL = "小計"
 TOTAL = "總分"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -84,7 +95,7 @@ def to_csv(table: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in table:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else "'" + v if looks_like_formula(v) else v for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -109,6 +120,8 @@ def to_xlsx(table: list[list], title: str) -> bytes:
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     ws.append([title])
+    if looks_like_formula(title):
+        ws["A1"].data_type, ws["A1"].quotePrefix = "s", True
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     ws["A1"].font = Font(name="Noto Sans CJK TC", size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -129,6 +142,10 @@ def to_xlsx(table: list[list], title: str) -> bytes:
                 vertical="top",
                 horizontal="center" if c in NUMERIC else "left",
             )
+            if looks_like_formula(value):
+                # openpyxl made it a formula cell: store the text, as text.
+                cell.data_type = "s"
+                cell.quotePrefix = True
             if r == 2:
                 cell.fill = PatternFill("solid", fgColor="E6EDF5")
             if isinstance(value, str) and value:

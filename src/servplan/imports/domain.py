@@ -17,7 +17,7 @@ from servplan.assessments.models import Assessment
 from servplan.assessments.sheet import assessment_to_dict, sheet_queryset
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
-from servplan.core.narrative import normalize
+from servplan.core.narrative import clean_text, normalize
 from servplan.imports.access import check_import, visible_imports
 from servplan.imports.checks import check_document, resolve_office
 from servplan.imports.document import ERROR, Issue, ReadAssessment, ReadDocument, ReadPlan
@@ -214,6 +214,7 @@ def import_file(
     findings, improvements and follow-ups (or the plan with its strategy tree, and the year's
     program when missing), an ImportRecord, and an audit entry.
     """
+    filename = clean_text(filename)
     result = check_file(filename=filename, data=data, office=office)
     if result.errors:
         raise ImportRefused(result)
@@ -357,7 +358,7 @@ def stage_upload(*, user, filename: str, data: bytes, office: str = "") -> Pendi
     """
     PendingUpload.objects.filter(user=user).delete()
     return PendingUpload.objects.create(
-        user=user, filename=filename[:255], content=data, office_override=office
+        user=user, filename=clean_text(filename)[:255], content=data, office_override=office
     )
 
 

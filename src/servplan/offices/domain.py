@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from servplan.core.errors import DomainError
+from servplan.core.narrative import clean_text
+from servplan.core.parsing import check_length
 from servplan.offices.models import (
     OFFICE_ROLES,
     TOKEN_DAYS,
@@ -51,13 +53,14 @@ def sync_offices(*, data: dict) -> int:
 
 def find_office(name: str) -> Office:
     """The office called `name` (full name, short name or code)."""
-    office = (
+    # No office has a name with control characters (and PostgreSQL refuses NUL even in a query).
+    office = clean_text(name) == name and (
         Office.objects.filter(name=name).first()
         or Office.objects.filter(name=f"{name}區營業處").first()
         or Office.objects.filter(code=name).first()
     )
-    if office is None:
-        raise DomainError(f"找不到區營業處「{name}」", where="office")
+    if not office:
+        raise DomainError(f"找不到區營業處「{clean_text(name)}」", where="office")
     return office
 
 
@@ -80,6 +83,9 @@ def add_user(
         raise DomainError(f"角色「{role.label}」須指定區營業處", where="office")
     if role not in OFFICE_ROLES and office is not None:
         raise DomainError(f"角色「{role.label}」不屬於區營業處，請勿指定區營業處", where="office")
+    username = check_length(clean_text(username).strip(), limit=150, label="帳號", where="username")
+    if not username:
+        raise DomainError("請填寫帳號", where="username")
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise DomainError(f"使用者「{username}」已存在", where="username")

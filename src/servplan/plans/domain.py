@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import transaction
 
 from servplan.core.errors import DomainError
+from servplan.core.narrative import normalize
+from servplan.core.parsing import check_length
 from servplan.offices.domain import find_office
 from servplan.offices.models import Office
 from servplan.plans.models import OfficePlan, PlanStatus
@@ -30,10 +32,12 @@ def create_plan(
     """Start an office's plan from HQ's program: the office gets its own copy of the strategy tree.
 
     Side effects: creates the OfficePlan and a copy of the program's outline. A plan with an
-    approval date is created as approved (陳准實施).
+    approval date is created as approved (陳准實施). Texts are cleaned (core.narrative).
     """
     if OfficePlan.objects.filter(office=office, program=program).exists():
         raise DomainError(f"{office.name} 已有 {program.roc_year} 年度執行計畫", where="program")
+    title = " ".join(normalize(title).split())
+    check_length(title, limit=200, label="計畫名稱", where="title")
     return OfficePlan.objects.create(
         office=office,
         program=program,
@@ -41,11 +45,11 @@ def create_plan(
         title=title or f"{office.name}{program.roc_year}年度提升服務效能執行計畫",
         status=PlanStatus.APPROVED if approved_on else PlanStatus.DRAFT,
         approved_on=approved_on,
-        basis=basis,
-        goals=goals,
-        targets=targets,
-        steps="\n".join(steps or []),
-        supplementary=supplementary,
+        basis=normalize(basis),
+        goals=normalize(goals),
+        targets=normalize(targets),
+        steps="\n".join(normalize(s) for s in steps or []),
+        supplementary=normalize(supplementary),
     )
 
 

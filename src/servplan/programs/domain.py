@@ -9,6 +9,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from servplan.core.errors import DomainError
+from servplan.core.narrative import clean_text, normalize
+from servplan.core.parsing import check_length
+from servplan.core.roc import RocError, check_roc_year
 from servplan.core.scores import format_score
 from servplan.offices.models import Department, Office
 from servplan.programs.models import (
@@ -28,6 +31,30 @@ from servplan.programs.models import (
 
 class RubricError(DomainError):
     pass
+
+
+def _name(text: str | None) -> str:
+    """A name as stored: cleaned (core.narrative) and on one line."""
+    return " ".join(clean_text(text or "").split())
+
+
+def _year(value: object, *, what: str) -> int:
+    try:
+        return check_roc_year(value)
+    except RocError as exc:
+        raise DomainError(f"{what}：{exc}", where="roc_year") from None
+
+
+# The score columns hold seven digits, one of them after the point.
+MAX_POINTS = Decimal("99999.5")
+
+
+def _points(value: Decimal, *, where: str) -> None:
+    if not (value.is_finite() and 0 < value <= MAX_POINTS and value * 2 == int(value * 2)):
+        raise RubricError(
+            f"{where}：配分 {value} 不正確（須大於 0、不超過 {format_score(MAX_POINTS)}，整數或 0.5 分）",
+            where=where,
+        )
 
 
 @dataclass
@@ -55,6 +82,15 @@ class RubricSpec:
     items: list[str]
     dimensions: list[DimensionSpec] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Every way a rubric comes in (a data file, an import) is a spec: clean its texts here.
+        self.title = _name(self.title)
+        self.items = [_name(i) for i in self.items]
+        for d in self.dimensions:
+            d.name, d.scoring_focus = _name(d.name), normalize(d.scoring_focus or "")
+            for c in d.cells:
+                c.item, c.scoring_focus = _name(c.item), normalize(c.scoring_focus or "")
+
     @classmethod
     def from_data(cls, data: dict) -> RubricSpec:
         return cls(
@@ -80,7 +116,14 @@ class RubricSpec:
 
 
 def validate_rubric(spec: RubricSpec) -> None:
-    """Refuse a rubric whose cells don't add up to their dimension, or dimensions to the total."""
+    """Refuse a rubric whose cells don't add up to their dimension, or dimensions to the total,
+    or whose year, names or points the database columns would not hold."""
+    _year(spec.roc_year, what="評分表年度")
+    check_length(spec.title, limit=200, label="評分表名稱", where="title")
+    for name in spec.items:
+        check_length(name, limit=100, label="評核項目名稱", where="items")
+    for d in spec.dimensions:
+        check_length(d.name, limit=100, label="執行構面名稱", where="dimensions")
     if not spec.dimensions:
         raise RubricError("評分表至少須有一個執行構面", where="dimensions")
     if len(set(spec.items)) != len(spec.items):
@@ -95,10 +138,7 @@ def validate_rubric(spec: RubricSpec) -> None:
                     f"{dimension.name}：評核項目「{cell.item}」不在評分表的項目中",
                     where=dimension.name,
                 )
-            if cell.max <= 0:
-                raise RubricError(
-                    f"{dimension.name}／{cell.item}：配分須大於 0", where=dimension.name
-                )
+            _points(cell.max, where=f"{dimension.name}／{cell.item}")
         cell_sum = sum((c.max for c in dimension.cells), Decimal(0))
         if cell_sum != dimension.max:
             raise RubricError(
@@ -107,6 +147,7 @@ def validate_rubric(spec: RubricSpec) -> None:
                 where=dimension.name,
             )
     total = sum((d.max for d in spec.dimensions), Decimal(0))
+    _points(total, where="總分")
     if total != spec.total_max:
         raise RubricError(
             f"各執行構面配分合計 {format_score(total)} 分，與總分 {format_score(spec.total_max)} 分不符",
@@ -216,6 +257,9 @@ def load_rubric(*, data: dict) -> tuple[Rubric, bool]:
 
 
 def _departments(names: list[str]) -> list[Department]:
+    names = [
+        check_length(_name(n), limit=50, label="承辦部門名稱", where="departments") for n in names
+    ]
     found = {d.name: d for d in Department.objects.filter(name__in=names)}
     missing = [n for n in names if n not in found]
     if missing:
@@ -230,24 +274,34 @@ def build_outline(*, facets: list[dict]) -> Outline:
     """Store a strategy tree given as data (facets → strategies → measures → practices).
 
     Departments and period may be given per measure (as the forms print them) or per practice.
+    Texts are cleaned (core.narrative); a name longer than its column is refused.
     Side effects: creates the Outline and its nodes; creates unknown departments.
     """
+
+    def name(text: str | None, label: str, limit: int = 100) -> str:
+        return check_length(_name(text), limit=limit, label=label, where=label)
+
     outline = Outline.objects.create()
     for f_pos, f in enumerate(facets, start=1):
-        facet = Facet.objects.create(outline=outline, position=f_pos, name=f["name"])
+        facet = Facet.objects.create(outline=outline, position=f_pos, name=name(f["name"], "面向"))
         for s_pos, s in enumerate(f.get("strategies", []), start=1):
-            strategy = Strategy.objects.create(facet=facet, position=s_pos, name=s["name"])
+            strategy = Strategy.objects.create(
+                facet=facet, position=s_pos, name=name(s["name"], "執行策略")
+            )
             for m_pos, m in enumerate(s.get("measures", []), start=1):
                 measure = Measure.objects.create(
-                    strategy=strategy, position=m_pos, name=m.get("name") or ""
+                    strategy=strategy, position=m_pos, name=name(m.get("name"), "子策略")
                 )
                 for p_pos, p in enumerate(m.get("practices", []), start=1):
+                    number = p.get("number")
+                    if number is not None and not 0 <= number <= 32767:
+                        raise DomainError(f"具體作法編號 {number} 不正確", where="具體作法")
                     practice = Practice.objects.create(
                         measure=measure,
                         position=p_pos,
-                        number=p.get("number"),
-                        text=p["text"].strip(),
-                        period=p.get("period", m.get("period", "")) or "",
+                        number=number,
+                        text=normalize(p["text"]),
+                        period=name(p.get("period", m.get("period", "")), "執行期間", 50),
                     )
                     names = p.get("departments", m.get("departments", []))
                     PracticeDepartment.objects.bulk_create(
@@ -273,14 +327,17 @@ def copy_outline(*, outline: Outline) -> Outline:
 @transaction.atomic
 def load_program(*, data: dict) -> tuple[Program, bool]:
     """The program of a data file, found by ROC year, created with its tree when missing."""
-    existing = Program.objects.filter(roc_year=data["roc_year"]).first()
+    year = _year(data["roc_year"], what="總處執行計畫年度")
+    existing = Program.objects.filter(roc_year=year).first()
     if existing:
         return existing, False
     program = Program.objects.create(
-        roc_year=data["roc_year"],
-        title=data["title"],
+        roc_year=year,
+        title=check_length(_name(data["title"]), limit=200, label="計畫名稱", where="title"),
         issued_on=data.get("issued_on"),
-        letter_number=data.get("letter_number", ""),
+        letter_number=check_length(
+            _name(data.get("letter_number")), limit=100, label="函號", where="letter_number"
+        ),
         outline=build_outline(facets=data.get("facets", [])),
     )
     return program, True

@@ -11,6 +11,7 @@ from servplan.assessments.models import Assessment, CellScore, Status
 from servplan.audit.domain import record, record_changes
 from servplan.core.errors import DomainError
 from servplan.core.narrative import normalize
+from servplan.core.parsing import parse_whole
 from servplan.core.roc import Period
 from servplan.core.scores import ScoreError, parse_score
 from servplan.review.models import ReviewRelease
@@ -45,9 +46,10 @@ def review_cell(
     cell's review fields with its version bumped, audit entries for changed fields.
     """
     where = cell_label(cell_score.cell)
+    expected = parse_whole(expected_version, label="version 欄位", where="version")
     assessment = _reviewable(user, cell_score.assessment_id, where)
     current = CellScore.objects.select_for_update().get(pk=cell_score.pk)
-    if expected_version is not None and int(expected_version) != current.version:
+    if expected is not None and expected != current.version:
         raise Conflict(
             f"{where}：此格已被他人修改，請重新載入後再修改",
             where=where,

@@ -12,6 +12,7 @@ from servplan.assessments.access import can_review, get_assessment_for_user, vis
 from servplan.assessments.models import CellScore, Status
 from servplan.assessments.sheet import build_sheet, sheet_queryset
 from servplan.core.errors import DomainError
+from servplan.core.parsing import parse_version
 from servplan.core.roc import Period, RocError, parse_period
 from servplan.review import domain
 from servplan.review.models import ReviewRelease
@@ -80,7 +81,7 @@ def review_cell(request, pk: int, cell_id: int):
             user=request.user,
             score=request.POST.get("review_score", ""),
             comment=request.POST.get("review_comment"),
-            expected_version=request.POST.get("version"),
+            expected_version=parse_version(request.POST.get("version")),
         )
     except DomainError as exc:
         status, error = (409 if exc.__class__.__name__ == "Conflict" else 400), exc.message

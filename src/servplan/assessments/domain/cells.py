@@ -10,6 +10,7 @@ from servplan.assessments.models import Assessment, CellScore, Status
 from servplan.audit.domain import record_changes
 from servplan.core.errors import DomainError
 from servplan.core.narrative import normalize
+from servplan.core.parsing import parse_whole
 from servplan.core.scores import ScoreError, parse_score, to_json_number
 from servplan.programs.models import RubricCell
 
@@ -57,12 +58,13 @@ def score_cell(
     records each changed field in the audit trail. Refuses assessments not in draft.
     """
     where = cell_label(cell_score.cell)
+    expected = parse_whole(expected_version, label="version 欄位", where="version")
     assessment = Assessment.objects.select_for_update().get(pk=cell_score.assessment_id)
     if user is not None and not can_edit(user, assessment):
         raise NotAllowed(f"{where}：只有{assessment.office.name}的經辦可以修改", where=where)
     ensure_editable(assessment, where)
     current = CellScore.objects.select_for_update().get(pk=cell_score.pk)
-    if expected_version is not None and int(expected_version) != current.version:
+    if expected is not None and expected != current.version:
         raise Conflict(
             f"{where}：此格已被他人修改（目前為第 {current.version} 版，分數 "
             f"{to_json_number(current.score) if current.score is not None else '未填'}），"

@@ -14,6 +14,7 @@ from servplan.assessments.domain.errors import NotAllowed
 from servplan.assessments.models import Assessment, CellScore, Evidence
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
+from servplan.core.narrative import clean_text
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
@@ -81,7 +82,7 @@ def add_evidence(*, cell_score: CellScore, user, upload: UploadedFile) -> Eviden
             f"{where}：只有{assessment.office.name}的經辦可以上傳佐證資料", where=where
         )
     ensure_editable(assessment, where)
-    name = display_name(upload.name or "")
+    name = display_name(" ".join(clean_text(upload.name or "").split()))
     if upload.size > MAX_EVIDENCE_BYTES:
         raise DomainError(
             f"{where}：檔案「{name}」超過 {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB 上限",

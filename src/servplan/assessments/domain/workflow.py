@@ -29,6 +29,7 @@ from servplan.assessments.models import (
 from servplan.assessments.sheet import sheet_queryset
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
+from servplan.core.narrative import normalize
 from servplan.offices.access import membership
 from servplan.offices.chains import chain_for
 from servplan.offices.models import Form, Role
@@ -171,7 +172,7 @@ def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Ass
         more = f"等 {len(errors)} 項" if len(errors) > 5 else ""
         raise DomainError(f"送出前檢查未通過{more}：{listed}", where=errors[0].where)
     _freeze(locked)
-    signoff = _sign(locked, user, 1, Role.CLERK, Decision.SUBMIT, comment.strip())
+    signoff = _sign(locked, user, 1, Role.CLERK, Decision.SUBMIT, normalize(comment))
     state = chain_state(locked)
     _set_status(locked, Status.IN_SIGNOFF if state.signers else Status.SUBMITTED, user, assessment)
     _keep_signed_copy(locked, signoff)
@@ -204,7 +205,7 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
     m = membership(user)
     if not (m and m.office_id == locked.office_id and m.role == role):
         raise NotAllowed(f"目前應由「{role.label}」核章", where="signoff")
-    comment = comment.strip()
+    comment = normalize(comment)
     if decision == Decision.RETURN and not comment:
         raise DomainError("退回時請填寫意見", where="comment")
     signoff = _sign(locked, user, position, role, decision, comment)
@@ -232,7 +233,7 @@ def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessmen
     locked = _lock(assessment)
     if locked.status not in LOCKED_STATUSES:
         raise Conflict("自行考核尚未送出，不需重新開啟", where="status")
-    reason = reason.strip()
+    reason = normalize(reason)
     if not reason:
         raise DomainError("重新開啟須填寫原因", where="reason")
     record(user=user, obj=locked, field="reopened", new=reason, assessment_id=locked.pk)
