@@ -128,6 +128,7 @@ def test_an_admin_starts_any_offices_plan(miaoli, make, api):
 @pytest.mark.parametrize(
     ("body", "where"),
     [
+        ({"office": " ", "roc_year": 113}, "office"),
         ({"roc_year": "abc"}, "roc_year"),
         ({"roc_year": None}, "roc_year"),
         ({"roc_year": 99}, "roc_year"),

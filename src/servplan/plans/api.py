@@ -52,6 +52,8 @@ class StartIn(Schema):
 def start_plan(request, payload: StartIn):
     # Another office's name answers as an unknown one: which offices exist is not the point,
     # and a refusal must not differ from "not found".
+    if not payload.office.strip():
+        raise DomainError("請指定區營業處", where="office")
     try:
         office = find_office(payload.office)
     except DomainError:
