@@ -92,3 +92,49 @@ def submitted(assessment: Assessment) -> Assessment:
     while (step := chain_state(assessment).current) is not None:
         decide(assessment=assessment, user=people[step[1]], decision="approve")
     return assessment
+
+
+def program(*, roc_year: int = 114, facets: int = 1, practices: int = 2):
+    """HQ's program: `facets` facets of one strategy and one sub-strategy with `practices` practices."""
+    from servplan.programs.domain import build_outline
+    from servplan.programs.models import Program
+
+    outline = build_outline(
+        facets=[
+            {
+                "name": f"面向{f}",
+                "strategies": [
+                    {
+                        "name": f"策略{f}",
+                        "measures": [
+                            {
+                                "name": f"子策略{f}",
+                                "departments": ["業務組"],
+                                "period": "1~12 月",
+                                "practices": [
+                                    {"number": n, "text": f"面向{f}的作法{n}"}
+                                    for n in range(1, practices + 1)
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+            for f in range(1, facets + 1)
+        ]
+    )
+    return Program.objects.create(
+        roc_year=roc_year, title=f"{roc_year}年度提升服務效能執行計畫", outline=outline
+    )
+
+
+def plan(*, office: Office | None = None, roc_year: int = 114, facets: int = 1, practices: int = 2):
+    """A draft plan started from a new program of `roc_year`, for an office with departments."""
+    from servplan.offices.models import Department
+    from servplan.plans.domain import start_plan
+
+    office = office or globals()["office"]()
+    program(roc_year=roc_year, facets=facets, practices=practices)
+    for name in ["業務組", "人資組", "總務組"]:
+        office.departments.add(Department.objects.get_or_create(name=name)[0])
+    return start_plan(office=office, roc_year=roc_year)

@@ -34,7 +34,7 @@ from servplan.core.roc import Period
 from servplan.imports.domain import check_file, rubric_spec_for, stage_upload
 from servplan.imports.models import ImportRecord, PendingUpload
 from servplan.offices.models import OFFICE_ROLES, ApiToken, Role
-from servplan.plans.domain import create_plan
+from servplan.plans.domain import add_practice, create_plan
 from servplan.programs.domain import build_outline, create_rubric
 from servplan.programs.models import Program
 from servplan.review.domain import mark_reviewed, review_cell
@@ -110,7 +110,17 @@ def build_world(state: str) -> World:
         ]
     )
     program = Program.objects.create(roc_year=114, title="114年度計畫", outline=outline)
-    plan = create_plan(office=office, program=program, approved_on=dt.date(2025, 3, 21))
+    plan = create_plan(office=office, program=program)
+    # The plan follows the state too: a draft, then submitted, then approved.
+    add_practice(
+        plan=plan,
+        measure=plan.outline.facets.get().strategies.get().measures.get(),
+        user=None,
+        text="自辦作法",
+    )
+    plan.status = {"draft": "draft", "in_signoff": "submitted"}.get(state, "approved")
+    plan.approved_on = dt.date(2025, 3, 21) if plan.status == "approved" else None
+    plan.save(update_fields=["status", "approved_on"])
     sheet = small_sheet(office=office.name, period="113 年度 7 月至 12 月")
     data = to_txt(sheet.blocks())
     # HQ's rubric of the form: an office's import reuses it (only HQ makes new ones).
@@ -183,7 +193,8 @@ def reviews(role, state):
 
 
 def plan_sees(role, state):
-    return role in OFFICE or role in HQ
+    """Plans: the office and admins always, HQ once submitted (the plan is a draft in "draft")."""
+    return role in OFFICE or role == "admin" or (role == "hq_reviewer" and state != "draft")
 
 
 def creates(role, state):
@@ -280,6 +291,18 @@ def form_file(w):
     """A correct score sheet of the world's office, as the extracted-text form."""
     sheet = small_sheet(office=w.assessment.office.name, period="113 年度 7 月至 12 月")
     return SimpleUploadedFile("form.txt", to_txt(sheet.blocks()))
+
+
+PLAN_API = lambda w: {"plan_id": w.plan.pk}  # noqa: E731
+
+
+def plan_practice(w, *, own: bool):
+    """The world's plan has one practice of HQ's and, after it, one of the office's own."""
+    from servplan.programs.models import Practice
+
+    return Practice.objects.get(
+        measure__strategy__facet__outline=w.plan.outline_id, origin__isnull=own
+    )
 
 
 def new_assessment(w):
@@ -430,6 +453,53 @@ RULES: dict[str, Rule] = {
     "api:get_plan": Rule("GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}),
     "api:plan_export": Rule(
         "GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}, data=lambda w: {"format": "odt"}
+    ),
+    "api:start_plan": Rule(
+        "POST",
+        creates,
+        visible=logged_in,
+        data=lambda w: {"office": w.plan.office.name, "roc_year": 115},
+        write=True,
+    ),
+    "api:patch_plan": Rule(
+        "PATCH",
+        edits,
+        visible=plan_sees,
+        kwargs=PLAN_API,
+        data=lambda w: {"goals": "新的計畫目標", "version": w.plan.version},
+        write=True,
+    ),
+    "api:plan_checks": Rule("GET", plan_sees, kwargs=PLAN_API),
+    "api:add_practice": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=PLAN_API,
+        data=lambda w: {"measure": plan_practice(w, own=True).measure_id, "text": "新增作法"},
+        write=True,
+    ),
+    "api:patch_practice": Rule(
+        "PATCH",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: {"plan_id": w.plan.pk, "practice_id": plan_practice(w, own=False).pk},
+        data=lambda w: {"target": "每季 1 場", "version": 1},
+        write=True,
+    ),
+    "api:delete_practice": Rule(
+        "DELETE",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: {"plan_id": w.plan.pk, "practice_id": plan_practice(w, own=True).pk},
+        write=True,
+    ),
+    "api:move_practice": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: {"plan_id": w.plan.pk, "practice_id": plan_practice(w, own=True).pk},
+        data=lambda w: {"direction": "up"},
+        write=True,
     ),
     "api:create_import": Rule(
         "POST",

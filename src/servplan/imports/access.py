@@ -38,7 +38,7 @@ def check_import(user, result: CheckResult) -> None:
     if not (is_admin(user) or office.id == office_id(user)):
         raise DomainError(f"文件屬於{office.name}，您只能匯入本處的文件", where="office")
     if isinstance(doc, ReadPlan):
-        if not plans_access.can_create(user, office):
+        if not plans_access.can_start(user, office):
             raise NotAllowed(f"只有{office.name}的經辦可以建立執行計畫", where="office")
         if not is_hq(user) and not Program.objects.filter(roc_year=doc.roc_year).exists():
             raise NotAllowed(

@@ -331,12 +331,13 @@ def _store_plan(doc: ReadPlan, office: Office) -> OfficePlan:
                 "facets": doc.outline(),
             }
         )
-    if OfficePlan.objects.filter(office=office, program=program).exists():
+    if OfficePlan.objects.filter(office=office, roc_year=doc.roc_year).exists():
         raise DomainError(
             f"{office.name} 已有 {doc.roc_year} 年度執行計畫，未匯入", where="program"
         )
     return OfficePlan.objects.create(
         office=office,
+        roc_year=doc.roc_year,
         program=program,
         outline=build_outline(facets=doc.outline()),
         title=doc.title,

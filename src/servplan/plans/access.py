@@ -1,30 +1,40 @@
-"""Which office plans a user may see."""
+"""Who may see and change office plans (one rule, used by pages, the API and the CLI)."""
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from servplan.offices.access import is_admin, is_clerk_of, is_hq, office_id
+from servplan.offices.models import Office
 from servplan.plans.models import OfficePlan, PlanStatus
+
+# HQ sees a plan once the office has submitted it; drafts stay inside the office.
+HQ_VISIBLE = (PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.PUBLISHED)
 
 
 def visible_plans(user, queryset: QuerySet[OfficePlan] | None = None) -> QuerySet[OfficePlan]:
-    """Office staff: their office's. HQ reviewers: approved and published plans. Admins: all."""
+    """Office staff: their office's. HQ reviewers: submitted and later plans. Admins: all."""
     qs = OfficePlan.objects.all() if queryset is None else queryset
     if is_admin(user):
         return qs
     if is_hq(user):
-        return qs.exclude(status=PlanStatus.DRAFT)
+        return qs.filter(status__in=HQ_VISIBLE)
     own = office_id(user)
     return qs.filter(office_id=own) if own else qs.none()
 
 
 def get_plan_for_user(user, pk: int, queryset: QuerySet[OfficePlan] | None = None) -> OfficePlan:
+    """The plan, or 404 when it doesn't exist or the user may not see it (no leaking)."""
     try:
         return visible_plans(user, queryset).get(pk=pk)
     except OfficePlan.DoesNotExist:
         raise Http404("找不到此執行計畫") from None
 
 
-def can_create(user, office) -> bool:
+def can_start(user, office: Office) -> bool:
     """The office's clerk starts its plans (admins may too)."""
     return is_clerk_of(user, office)
+
+
+def can_edit(user, plan: OfficePlan) -> bool:
+    """Who may change the plan's sections and practices (while it is a draft)."""
+    return can_start(user, plan.office)

@@ -1,11 +1,39 @@
-"""Plan endpoints."""
+"""Plan endpoints: the same access rules and domain functions as the pages and the CLI.
 
-from ninja import Router
+Domain refusals map to HTTP as for assessments: DomainError 400 naming the field, NotAllowed
+403, Conflict 409 with the newer values, anything the user may not see 404.
+"""
 
-from servplan.plans.access import get_plan_for_user, visible_plans
-from servplan.plans.serializers import plan_to_dict, plans_for_export
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from ninja import Router, Schema
+
+from servplan.assessments.api import json, refusals
+from servplan.core.errors import DomainError
+from servplan.offices.domain import find_office
+from servplan.plans import domain
+from servplan.plans.access import can_start, get_plan_for_user, visible_plans
+from servplan.plans.checks import check_plan
+from servplan.plans.serializers import plan_to_dict, plans_for_export, practice_to_dict
+from servplan.programs.models import Measure, Practice
 
 router = Router(tags=["plans"])
+
+
+def _load(request, plan_id: int):
+    return get_plan_for_user(request.user, plan_id, plans_for_export())
+
+
+def _practice(plan, practice_id: int) -> Practice:
+    practice = (
+        Practice.objects.select_related("measure__strategy")
+        .filter(pk=practice_id, measure__strategy__facet__outline=plan.outline_id)
+        .first()
+    )
+    if practice is None:
+        raise Http404("找不到此具體作法")
+    return practice
 
 
 @router.get("/plans/")
@@ -13,6 +41,155 @@ def list_plans(request):
     return [plan_to_dict(p) for p in visible_plans(request.user, plans_for_export())]
 
 
+class StartIn(Schema):
+    office: str = ""
+    roc_year: Any = None
+    start_from: str = "program"
+
+
+@router.post("/plans/")
+@refusals
+def start_plan(request, payload: StartIn):
+    # Another office's name answers as an unknown one: which offices exist is not the point,
+    # and a refusal must not differ from "not found".
+    if not payload.office.strip():
+        raise DomainError("請指定區營業處", where="office")
+    try:
+        office = find_office(payload.office)
+    except DomainError:
+        raise Http404("找不到此區營業處") from None
+    if not can_start(request.user, office):
+        raise Http404("找不到此區營業處")
+    plan = domain.start_plan(
+        office=office,
+        roc_year=payload.roc_year,
+        start_from=payload.start_from,
+        user=request.user,
+    )
+    return json(plan_to_dict(plans_for_export().get(pk=plan.pk)), 201)
+
+
 @router.get("/plans/{plan_id}/")
 def get_plan(request, plan_id: int):
-    return plan_to_dict(get_plan_for_user(request.user, plan_id, plans_for_export()))
+    return plan_to_dict(_load(request, plan_id))
+
+
+class SectionsIn(Schema):
+    basis: str | None = None
+    goals: str | None = None
+    targets: str | None = None
+    steps: list[str] | None = None
+    supplementary: str | None = None
+    version: int
+
+
+@router.patch("/plans/{plan_id}/")
+@refusals
+def patch_plan(request, plan_id: int, payload: SectionsIn):
+    plan = get_plan_for_user(request.user, plan_id)
+    domain.update_plan_sections(
+        plan=plan,
+        user=request.user,
+        basis=payload.basis,
+        goals=payload.goals,
+        targets=payload.targets,
+        steps=payload.steps,
+        supplementary=payload.supplementary,
+        expected_version=payload.version,
+    )
+    return domain.section_values(plan)
+
+
+@router.get("/plans/{plan_id}/checks/")
+def plan_checks(request, plan_id: int):
+    return [
+        {"level": p.level, "where": p.where, "message": p.message}
+        for p in check_plan(_load(request, plan_id))
+    ]
+
+
+class NewPracticeIn(Schema):
+    measure: int
+    text: str
+    departments: list[str] = []
+    period: str = ""
+    target: str = ""
+
+
+@router.post("/plans/{plan_id}/practices/")
+@refusals
+def add_practice(request, plan_id: int, payload: NewPracticeIn):
+    plan = get_plan_for_user(request.user, plan_id)
+    measure = Measure.objects.select_related("strategy").filter(pk=payload.measure).first()
+    if measure is None:
+        raise DomainError(f"找不到子策略 {payload.measure}", where="measure")
+    practice = domain.add_practice(
+        plan=plan,
+        measure=measure,
+        user=request.user,
+        text=payload.text,
+        departments=payload.departments,
+        period=payload.period,
+        target=payload.target,
+    )
+    return json(practice_to_dict(practice), 201)
+
+
+class PracticeIn(Schema):
+    text: str | None = None
+    departments: list[str] | None = None
+    period: str | None = None
+    target: str | None = None
+    not_applicable: bool | None = None
+    reason: str = ""
+    version: int
+
+
+@router.patch("/plans/{plan_id}/practices/{practice_id}/")
+@refusals
+def patch_practice(request, plan_id: int, practice_id: int, payload: PracticeIn):
+    practice = _practice(get_plan_for_user(request.user, plan_id), practice_id)
+    edits = {
+        name: getattr(payload, name)
+        for name in ("text", "departments", "period", "target")
+        if getattr(payload, name) is not None
+    }
+    if payload.not_applicable is None:
+        practice = domain.update_practice(
+            practice=practice, user=request.user, expected_version=payload.version, **edits
+        )
+    elif edits:
+        raise DomainError("標示不適用與修改內容請分開送出", where="not_applicable")
+    elif payload.not_applicable:
+        practice = domain.mark_not_applicable(
+            practice=practice,
+            user=request.user,
+            reason=payload.reason,
+            expected_version=payload.version,
+        )
+    else:
+        practice = domain.mark_applicable(
+            practice=practice, user=request.user, expected_version=payload.version
+        )
+    return practice_to_dict(practice)
+
+
+@router.delete("/plans/{plan_id}/practices/{practice_id}/")
+@refusals
+def delete_practice(request, plan_id: int, practice_id: int):
+    practice = _practice(get_plan_for_user(request.user, plan_id), practice_id)
+    domain.remove_practice(practice=practice, user=request.user)
+    return HttpResponse(status=204)
+
+
+class MoveIn(Schema):
+    direction: str
+
+
+@router.post("/plans/{plan_id}/practices/{practice_id}/move/")
+@refusals
+def move_practice(request, plan_id: int, practice_id: int, payload: MoveIn):
+    practice = _practice(get_plan_for_user(request.user, plan_id), practice_id)
+    return practice_to_dict(
+        domain.move_practice(practice=practice, user=request.user, direction=payload.direction)
+    )

@@ -9,6 +9,7 @@ from servplan.programs.models import Outline, Program
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("plan status", "草稿")
+    SUBMITTED = "submitted", pgettext_lazy("plan status", "已送出")
     APPROVED = "approved", pgettext_lazy("plan status", "陳准實施")
     PUBLISHED = "published", pgettext_lazy("plan status", "已公開")
 
@@ -17,6 +18,9 @@ class OfficePlan(models.Model):
     """壹 計畫依據 · 貳 計畫目標 · 參 實施對象 · 肆 the strategy table · 伍 實施步驟 · 陸 附則."""
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="plans")
+    # The plan's own year; its program is HQ's of that year or, when HQ hasn't issued one yet,
+    # the latest earlier one the plan was started from.
+    roc_year = models.PositiveSmallIntegerField(pgettext_lazy("plan", "年度"))
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="plans")
     outline = models.OneToOneField(Outline, on_delete=models.PROTECT, related_name="plan")
     title = models.CharField(pgettext_lazy("plan", "名稱"), max_length=200)
@@ -32,23 +36,19 @@ class OfficePlan(models.Model):
     targets = models.TextField(pgettext_lazy("plan", "實施對象"), blank=True)
     steps = models.TextField(pgettext_lazy("plan", "實施步驟"), blank=True, help_text="一行一步驟")
     supplementary = models.TextField(pgettext_lazy("plan", "附則"), blank=True)
+    # Covers the sections above (壹 … 參, 伍, 陸): raised by every edit of them.
+    version = models.PositiveIntegerField(pgettext_lazy("plan", "版本"), default=1)
 
     class Meta:
-        ordering = ["-program__roc_year", "office__position"]
+        ordering = ["-roc_year", "office__position"]
         verbose_name = pgettext_lazy("model", "區營業處執行計畫")
         verbose_name_plural = pgettext_lazy("model", "區營業處執行計畫")
         constraints = [
-            models.UniqueConstraint(
-                fields=["office", "program"], name="plan_one_per_office_program"
-            )
+            models.UniqueConstraint(fields=["office", "roc_year"], name="plan_one_per_office_year")
         ]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def roc_year(self) -> int:
-        return self.program.roc_year
 
     @property
     def step_list(self) -> list[str]:

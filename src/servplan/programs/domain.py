@@ -311,17 +311,67 @@ def build_outline(*, facets: list[dict]) -> Outline:
     return outline
 
 
-def outline_data(outline: Outline) -> list[dict]:
-    """A stored tree as data, in the shape build_outline takes (and the JSON shape prints)."""
-    from servplan.programs.serializers import outline_to_list
-
-    return outline_to_list(outline)
-
-
 @transaction.atomic
-def copy_outline(*, outline: Outline) -> Outline:
-    """A new, independent copy of a tree (an office adapts HQ's program in its own copy)."""
-    return build_outline(facets=outline_data(outline))
+def copy_outline(*, outline: Outline, from_program: bool) -> Outline:
+    """A new, independent copy of a tree (an office adapts HQ's program in its own copy).
+
+    Each copied strategy and practice links to the program item it stands for (`origin`):
+    copying HQ's program (`from_program`) links to the program's own items; copying a plan
+    (last year's) keeps its items' links, so the office's own additions stay its own.
+    Side effects: creates the Outline and its nodes (with bulk inserts, level by level);
+    practices start again at version 1.
+    """
+
+    def origin_of(item):
+        return item.pk if from_program else item.origin_id
+
+    copy = Outline.objects.create()
+    facets = list(Facet.objects.filter(outline=outline).order_by("position"))
+    new_facets = Facet.objects.bulk_create(
+        Facet(outline=copy, position=f.position, name=f.name) for f in facets
+    )
+    facet_map = {old.pk: new for old, new in zip(facets, new_facets, strict=True)}
+    strategies = list(Strategy.objects.filter(facet__outline=outline))
+    new_strategies = Strategy.objects.bulk_create(
+        Strategy(
+            facet=facet_map[s.facet_id], position=s.position, name=s.name, origin_id=origin_of(s)
+        )
+        for s in strategies
+    )
+    strategy_map = {old.pk: new for old, new in zip(strategies, new_strategies, strict=True)}
+    measures = list(Measure.objects.filter(strategy__facet__outline=outline))
+    new_measures = Measure.objects.bulk_create(
+        Measure(strategy=strategy_map[m.strategy_id], position=m.position, name=m.name)
+        for m in measures
+    )
+    measure_map = {old.pk: new for old, new in zip(measures, new_measures, strict=True)}
+    practices = list(Practice.objects.filter(measure__strategy__facet__outline=outline))
+    new_practices = Practice.objects.bulk_create(
+        Practice(
+            measure=measure_map[p.measure_id],
+            position=p.position,
+            number=p.number,
+            text=p.text,
+            period=p.period,
+            target=p.target,
+            origin_id=origin_of(p),
+            not_applicable=p.not_applicable,
+            not_applicable_reason=p.not_applicable_reason,
+        )
+        for p in practices
+    )
+    practice_map = {old.pk: new for old, new in zip(practices, new_practices, strict=True)}
+    PracticeDepartment.objects.bulk_create(
+        PracticeDepartment(
+            practice=practice_map[link.practice_id],
+            department_id=link.department_id,
+            position=link.position,
+        )
+        for link in PracticeDepartment.objects.filter(
+            practice__measure__strategy__facet__outline=outline
+        )
+    )
+    return copy
 
 
 @transaction.atomic

@@ -65,6 +65,10 @@ class Strategy(models.Model):
     facet = models.ForeignKey(Facet, on_delete=models.CASCADE, related_name="strategies")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(pgettext_lazy("tree", "執行策略"), max_length=100)
+    # In a plan: HQ's program strategy this one was copied from (None: the office added it).
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
+    )
 
     class Meta:
         ordering = ["position"]
@@ -108,6 +112,16 @@ class Practice(models.Model):
         verbose_name=pgettext_lazy("tree", "承辦部門"),
     )
     period = models.CharField(pgettext_lazy("tree", "執行期間"), max_length=50, blank=True)
+    target = models.TextField(pgettext_lazy("tree", "預期目標"), blank=True)
+    # In a plan: HQ's program practice this one was copied from (None: the office added it).
+    # HQ's items can't be removed from a plan, only marked 不適用 with a reason.
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
+    )
+    not_applicable = models.BooleanField(pgettext_lazy("tree", "不適用"), default=False)
+    not_applicable_reason = models.TextField(pgettext_lazy("tree", "不適用理由"), blank=True)
+    # Raised by every edit, so a stale editor is refused instead of overwriting (409).
+    version = models.PositiveIntegerField(pgettext_lazy("tree", "版本"), default=1)
 
     class Meta:
         ordering = ["position"]
@@ -117,6 +131,10 @@ class Practice(models.Model):
 
     def __str__(self) -> str:
         return f"({self.number}) {self.text[:30]}" if self.number else self.text[:30]
+
+    @property
+    def from_hq(self) -> bool:
+        return self.origin_id is not None
 
 
 class PracticeDepartment(models.Model):

@@ -1,0 +1,367 @@
+"""The plan API: starting and editing a draft, office isolation, stale versions, checks."""
+
+import pytest
+
+from servplan.audit.models import AuditEntry
+from servplan.offices.models import ApiToken, Office, Role
+from servplan.plans.models import OfficePlan, PlanStatus
+from servplan.programs.models import Practice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(client):
+    class Api:
+        def __init__(self, user):
+            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+
+        def get(self, url):
+            return client.get(url, **self.headers)
+
+        def post(self, url, data=None):
+            return client.post(url, data or {}, content_type="application/json", **self.headers)
+
+        def patch(self, url, data):
+            return client.patch(url, data, content_type="application/json", **self.headers)
+
+        def delete(self, url):
+            return client.delete(url, **self.headers)
+
+    return Api
+
+
+@pytest.fixture
+def plan(make):
+    return make.plan(practices=3)
+
+
+@pytest.fixture
+def people(make, plan):
+    """The plan's clerk, a same-office other role, HQ, another office's clerk, an admin."""
+    return {
+        "clerk": make.user(office=plan.office),
+        "chief": make.user(office=plan.office, role=Role.SECTION_CHIEF),
+        "hq": make.user(role=Role.HQ_REVIEWER),
+        "outsider": make.user(office=make.office()),
+        "admin": make.user(role=Role.ADMIN),
+    }
+
+
+def practice_ids(plan):
+    return list(
+        Practice.objects.filter(measure__strategy__facet__outline=plan.outline)
+        .order_by("position")
+        .values_list("id", flat=True)
+    )
+
+
+def url(plan, practice_id=None, tail=""):
+    base = f"/api/plans/{plan.pk}/"
+    return f"{base}practices/{practice_id}/{tail}" if practice_id else base + tail
+
+
+# ---- starting -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def miaoli(shipped):
+    return Office.objects.get(name="苗栗區營業處")
+
+
+def test_the_clerk_starts_a_plan_from_the_program(miaoli, make, api):
+    response = api(make.user(office=miaoli)).post(
+        "/api/plans/", {"office": "苗栗區營業處", "roc_year": 113}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    plan = OfficePlan.objects.get(pk=body["id"])
+    assert (body["office"], body["roc_year"], body["program_year"], body["status"]) == (
+        "苗栗區營業處",
+        113,
+        112,
+        "draft",
+    )
+    assert body["title"] == "苗栗區營業處113年度提升服務效能執行計畫" and body["version"] == 1
+    practice = body["facets"][0]["strategies"][0]["measures"][0]["practices"][0]
+    assert (
+        practice["from_hq"] and practice["version"] == 1 and practice["departments"] == ["業務組"]
+    )
+    assert Practice.objects.get(pk=practice["id"]).measure.strategy.facet.outline == plan.outline
+    assert body["facets"][0]["strategies"][0]["from_hq"]
+
+
+def test_start_from_last_year(sample, make, api):
+    miaoli = Office.objects.get(name="苗栗區營業處")
+    response = api(make.user(office=miaoli)).post(
+        "/api/plans/", {"office": "苗栗", "roc_year": "113", "start_from": "last-year"}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["approved_on"] is None and body["goals"].startswith("掌握內外在環境轉變")
+
+
+@pytest.mark.parametrize("office", ["台東區營業處", "火星區營業處"])
+def test_another_or_unknown_office_is_404_alike(miaoli, make, api, office):
+    response = api(make.user(office=miaoli)).post(
+        "/api/plans/", {"office": office, "roc_year": 113}
+    )
+    assert response.status_code == 404 and response.json() == {"detail": "找不到資料"}
+    assert not OfficePlan.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.SECTION_CHIEF, Role.HQ_REVIEWER])
+def test_only_clerks_start_plans(miaoli, make, api, role):
+    user = make.user(office=miaoli if role == Role.SECTION_CHIEF else None, role=role)
+    response = api(user).post("/api/plans/", {"office": "苗栗區營業處", "roc_year": 113})
+    assert response.status_code == 404
+    assert not OfficePlan.objects.exists()
+
+
+def test_an_admin_starts_any_offices_plan(miaoli, make, api):
+    response = api(make.user(role=Role.ADMIN)).post(
+        "/api/plans/", {"office": "miaoli", "roc_year": 113}
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({"office": " ", "roc_year": 113}, "office"),
+        ({"roc_year": "abc"}, "roc_year"),
+        ({"roc_year": None}, "roc_year"),
+        ({"roc_year": 99}, "roc_year"),
+        ({"roc_year": 112, "start_from": "nothing"}, "start_from"),
+        ({"roc_year": 113, "start_from": "last-year"}, "start_from"),
+    ],
+)
+def test_bad_input_is_400_naming_the_field(miaoli, make, api, body, where):
+    response = api(make.user(office=miaoli)).post("/api/plans/", {"office": "苗栗區營業處", **body})
+    assert response.status_code == 400 and response.json()["where"] == where
+
+
+def test_a_second_plan_for_the_year_is_400(sample, make, api):
+    response = api(make.user(office=Office.objects.get(name="苗栗區營業處"))).post(
+        "/api/plans/", {"office": "苗栗區營業處", "roc_year": 112}
+    )
+    assert response.status_code == 400 and response.json()["where"] == "roc_year"
+    assert "已有 112 年度執行計畫" in response.json()["detail"]
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def test_a_draft_is_seen_by_its_office_only(plan, people, api):
+    for who in ["clerk", "chief", "admin"]:
+        assert api(people[who]).get(url(plan)).status_code == 200, who
+        assert [p["id"] for p in api(people[who]).get("/api/plans/").json()] == [plan.pk]
+    for who in ["hq", "outsider"]:
+        assert api(people[who]).get(url(plan)).status_code == 404, who
+        assert api(people[who]).get("/api/plans/").json() == [], who
+        assert api(people[who]).get(url(plan, tail="checks/")).status_code == 404, who
+
+
+@pytest.mark.parametrize(
+    "status", [PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.PUBLISHED]
+)
+def test_hq_sees_submitted_and_later(plan, people, api, status):
+    OfficePlan.objects.filter(pk=plan.pk).update(status=status)
+    assert api(people["hq"]).get(url(plan)).json()["status"] == status
+    assert api(people["outsider"]).get(url(plan)).status_code == 404
+
+
+def test_detail_queries_do_not_grow_with_the_tree(make, api, django_assert_num_queries):
+    small = make.plan(roc_year=113, facets=1, practices=1)
+    large = make.plan(roc_year=114, facets=5, practices=12)
+    client = api(make.user(office=small.office))
+    large_client = api(make.user(office=large.office))
+    # token lookup, last-used update, then the plan and one query per tree level
+    with django_assert_num_queries(8):
+        assert client.get(url(small)).status_code == 200
+    with django_assert_num_queries(8):
+        body = large_client.get(url(large)).json()
+    assert sum(len(f["strategies"][0]["measures"][0]["practices"]) for f in body["facets"]) == 60
+
+
+# ---- editing practices --------------------------------------------------------------------
+
+
+def test_patch_a_practice_returns_the_new_version(plan, people, api):
+    pid = practice_ids(plan)[0]
+    response = api(people["clerk"]).patch(
+        url(plan, pid),
+        {"text": "新寫法", "departments": ["人資組", "業務組"], "period": "每季", "version": 1},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["text"], body["departments"], body["period"], body["version"]) == (
+        "新寫法",
+        ["人資組", "業務組"],
+        "每季",
+        2,
+    )
+
+
+def test_a_stale_patch_is_409_with_the_newer_values(plan, people, api):
+    pid = practice_ids(plan)[0]
+    clerk = api(people["clerk"])
+    assert clerk.patch(url(plan, pid), {"target": "2 場", "version": 1}).status_code == 200
+    response = clerk.patch(url(plan, pid), {"target": "3 場", "version": 1})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["current"]["target"] == "2 場" and body["current"]["version"] == 2
+    assert "detail" in body and "where" in body
+
+
+def test_patch_needs_a_version(plan, people, api):
+    pid = practice_ids(plan)[0]
+    assert api(people["clerk"]).patch(url(plan, pid), {"text": "改"}).status_code == 422
+
+
+def test_a_bad_patch_is_400_naming_the_field(plan, people, api):
+    pid = practice_ids(plan)[0]
+    response = api(people["clerk"]).patch(url(plan, pid), {"departments": ["秘書室"], "version": 1})
+    assert response.status_code == 400 and response.json()["where"] == "departments"
+
+
+def test_not_applicable_through_patch(plan, people, api):
+    pid = practice_ids(plan)[0]
+    clerk = api(people["clerk"])
+    response = clerk.patch(url(plan, pid), {"not_applicable": True, "version": 1})
+    assert response.status_code == 400 and response.json()["where"] == "reason"
+    response = clerk.patch(
+        url(plan, pid), {"not_applicable": True, "reason": "本處無此業務", "version": 1}
+    )
+    assert response.status_code == 200
+    assert response.json()["not_applicable"] and response.json()["version"] == 2
+    mixed = clerk.patch(url(plan, pid), {"not_applicable": False, "text": "改", "version": 2})
+    assert mixed.status_code == 400 and mixed.json()["where"] == "not_applicable"
+    back = clerk.patch(url(plan, pid), {"not_applicable": False, "version": 2})
+    assert back.json()["not_applicable"] is False and back.json()["not_applicable_reason"] == ""
+
+
+def test_add_then_delete_the_offices_own_practice(plan, people, api):
+    clerk = api(people["clerk"])
+    measure = clerk.get(url(plan)).json()["facets"][0]["strategies"][0]["measures"][0]["id"]
+    response = clerk.post(
+        url(plan, tail="practices/"),
+        {"measure": measure, "text": "用戶座談會", "departments": ["業務組"], "period": "每季"},
+    )
+    assert response.status_code == 201
+    added = response.json()
+    assert added["number"] == 4 and added["from_hq"] is False
+    assert clerk.delete(url(plan, added["id"])).status_code == 204
+    assert not Practice.objects.filter(pk=added["id"]).exists()
+
+
+def test_add_to_an_unknown_measure_is_400(plan, people, api):
+    response = api(people["clerk"]).post(
+        url(plan, tail="practices/"), {"measure": 999999, "text": "作法"}
+    )
+    assert response.status_code == 400 and response.json()["where"] == "measure"
+
+
+def test_deleting_hqs_practice_is_refused(plan, people, api):
+    pid = practice_ids(plan)[0]
+    response = api(people["clerk"]).delete(url(plan, pid))
+    assert response.status_code == 400 and response.json()["where"] == "practice"
+    assert Practice.objects.filter(pk=pid).exists()
+
+
+def test_move_a_practice(plan, people, api):
+    first, second, _third = practice_ids(plan)
+    response = api(people["clerk"]).post(url(plan, second, "move/"), {"direction": "up"})
+    assert response.status_code == 200 and response.json()["number"] == 1
+    assert practice_ids(plan)[:2] == [second, first]
+    top = api(people["clerk"]).post(url(plan, second, "move/"), {"direction": "up"})
+    assert top.status_code == 400 and top.json()["where"] == "direction"
+
+
+def test_a_practice_of_another_plan_is_404(plan, people, api, make):
+    other = make.plan(roc_year=113)
+    foreign = practice_ids(other)[0]
+    clerk = api(people["clerk"])
+    assert clerk.patch(url(plan, foreign), {"text": "改", "version": 1}).status_code == 404
+    assert clerk.delete(url(plan, foreign)).status_code == 404
+    assert clerk.post(url(plan, foreign, "move/"), {"direction": "down"}).status_code == 404
+
+
+def writes(plan):
+    pid, second, third = practice_ids(plan)
+    return [
+        ("patch", url(plan, pid), {"text": "改", "version": 1}),
+        ("patch", url(plan, third), {"not_applicable": True, "reason": "無", "version": 1}),
+        ("post", url(plan, second, "move/"), {"direction": "up"}),
+        ("patch", url(plan), {"goals": "目標", "version": 1}),
+    ]
+
+
+def call(client, method, target, data):
+    return getattr(client, method)(target, data)
+
+
+@pytest.mark.parametrize(("who", "code"), [("chief", 403), ("hq", 404), ("outsider", 404)])
+def test_edits_by_anyone_but_the_clerk_are_refused(plan, people, api, make, who, code):
+    client = api(people[who])
+    for method, target, data in writes(plan):
+        assert call(client, method, target, data).status_code == code, target
+    own = make.user(office=plan.office)  # adds one of the office's own, as the clerk would
+    from servplan.plans.domain import add_practice
+
+    added = add_practice(
+        plan=plan,
+        measure=Practice.objects.get(pk=practice_ids(plan)[0]).measure,
+        user=own,
+        text="自辦",
+    )
+    assert client.delete(url(plan, added.pk)).status_code == code
+    measure = added.measure_id
+    assert (
+        client.post(url(plan, tail="practices/"), {"measure": measure, "text": "x"}).status_code
+        == code
+    )
+    assert not AuditEntry.objects.exclude(user=own).exclude(field="created").exists()
+
+
+def test_the_admin_edits_too(plan, people, api):
+    for method, target, data in writes(plan):
+        assert call(api(people["admin"]), method, target, data).status_code == 200, target
+
+
+@pytest.mark.parametrize("status", [PlanStatus.SUBMITTED, PlanStatus.APPROVED])
+def test_edits_after_the_draft_are_409(plan, people, api, status):
+    OfficePlan.objects.filter(pk=plan.pk).update(status=status)
+    for method, target, data in writes(plan):
+        response = call(api(people["clerk"]), method, target, data)
+        assert response.status_code == 409 and "不可修改" in response.json()["detail"], target
+    # HQ sees the submitted plan now, but still may not change it
+    assert call(api(people["hq"]), *writes(plan)[0]).status_code == 403
+
+
+# ---- sections and checks ------------------------------------------------------------------
+
+
+def test_patch_sections_and_a_stale_one(plan, people, api):
+    clerk = api(people["clerk"])
+    response = clerk.patch(
+        url(plan), {"goals": "提升效能", "steps": ["訂定", "公開"], "version": 1}
+    )
+    assert response.status_code == 200
+    assert response.json()["steps"] == ["訂定", "公開"] and response.json()["version"] == 2
+    stale = clerk.patch(url(plan), {"goals": "舊的", "version": 1})
+    assert stale.status_code == 409 and stale.json()["current"]["goals"] == "提升效能"
+    assert clerk.get(url(plan)).json()["goals"] == "提升效能"
+
+
+def test_checks(plan, people, api):
+    pid = practice_ids(plan)[0]
+    clerk = api(people["clerk"])
+    clerk.patch(url(plan, pid), {"departments": [], "version": 1})
+    assert clerk.get(url(plan, tail="checks/")).json() == [
+        {
+            "level": "error",
+            "where": "策略1／子策略1（1）",
+            "message": "策略1／子策略1（1）：尚未填承辦部門",
+        }
+    ]
