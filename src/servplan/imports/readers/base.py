@@ -30,6 +30,7 @@ MAX_COLUMNS = 500
 # Runs of spaces collapse to one (`clean`), so an ODF 「<text:s text:c="…"/>」 needs no more.
 MAX_SPACES = 100
 
+
 class UnreadableFile(Exception):
     """The file can't be read as a form; the message says why, in Chinese."""
 
@@ -138,9 +139,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 # A number that starts a paragraph in text that lost its line breaks: 「… 2.持續辦理」.
 # Only from the start of a run of spaces, taken whole: trying from inside a long run again
 # and again would take time quadratic in its length.
-_RUN_IN_NUMBER = re.compile(
-    r"(?<!\s)\s++(?=(?:\d{1,2}\s*+[.．、](?!\d)|[(（]\d{1,2}[)）]))"
-)
+_RUN_IN_NUMBER = re.compile(r"(?<!\s)\s++(?=(?:\d{1,2}\s*+[.．、](?!\d)|[(（]\d{1,2}[)）]))")
 
 
 def clean(text: str | None) -> str:
