@@ -15,6 +15,7 @@ from servplan.imports.models import ImportRecord
 from servplan.imports.readers.base import UnreadableFile
 from servplan.imports.reading import read_document
 from servplan.programs.models import Rubric
+from tests.imports import hostile
 from tests.imports.forms import FONTS, WRITERS, small_sheet
 
 FORMATS = list(WRITERS)
@@ -183,3 +184,69 @@ def test_the_text_reader_on_any_text(text):
         read_document("fuzz.txt", text.encode("utf-8", "surrogatepass"))
     except UnreadableFile as exc:
         assert exc.reason
+
+
+# Small files that expand (tests/imports/hostile.py): each is refused, or read, by the readers'
+# own limits (imports/readers/base.py), without running into the sandbox's.
+
+
+def test_a_text_line_of_tens_of_thousands_of_spaces(shipped):
+    data = hostile.spaces_txt()
+    assert len(data) < 300_000
+    assert "找不到評分表" in refused("spaces.txt", data)
+
+
+def test_an_odt_space_run_of_a_billion(shipped):
+    data = hostile.odt_spaces()
+    assert len(data) < 10_000 and b'text:c="1000000000"' in _member(data, "content.xml")
+    result = check_file(filename="spaces.odt", data=data)
+    assert result.errors == []
+    assert result.doc.cells[0].narrative.endswith("2. 延長 服務時間。")
+
+
+def test_an_xlsx_cell_at_the_last_row_and_column(shipped):
+    data = hostile.far_xlsx()
+    assert len(data) < 10_000
+    assert "超過 50,000 列" in refused("far.xlsx", data)
+
+
+def test_an_xlsx_row_tens_of_thousands_of_columns_wide(shipped):
+    assert "超過 500 欄" in refused("wide.xlsx", hostile.xlsx(("A1", "執行構面"), ("XA1", "x")))
+
+
+def test_an_xlsx_that_claims_the_whole_sheet_reads_what_it_holds(shipped):
+    data = hostile.claiming_xlsx()
+    assert b'ref="A1:XFD1048576"' in _member(data, "xl/worksheets/sheet1.xml")
+    good = WRITERS[".xlsx"](small_sheet().blocks())
+    assert check_file(filename="claims.xlsx", data=data).doc == read_document("f.xlsx", good)
+
+
+def test_an_ods_of_repeated_rows_and_columns(shipped):
+    data = hostile.repeated_ods()
+    assert len(data) < 20_000
+    assert "儲存格超過 200,000 格" in refused("repeat.ods", data)
+
+
+def test_a_docx_of_tens_of_megabytes_of_xml_under_the_zip_limits(shipped):
+    data = hostile.big_docx()
+    member = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml")
+    assert member.file_size > 24 * 1024 * 1024
+    assert member.file_size / member.compress_size < 200 and len(data) < 10 * 1024 * 1024
+    assert "超過單一成員 10 MB 的上限" in refused("big.docx", data)
+
+
+def test_a_docx_table_cell_spanning_a_hundred_thousand_columns(shipped):
+    assert "超過 500 欄" in refused("span.docx", hostile.wide_docx())
+
+
+def test_a_docx_cell_merged_down_thousands_of_rows_reads_in_linear_time(shipped):
+    # Read whole: python-docx's own walk up the merge recursed past Python's limit.
+    assert "找不到評分表" in refused("merged.docx", hostile.merged_docx())
+
+
+def test_a_docx_nested_deeper_than_the_xml_parser_allows(shipped):
+    assert "損毀" in refused("deep.docx", hostile.nested_docx())
+
+
+def _member(data: bytes, name: str) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)

@@ -16,9 +16,13 @@ ROC_OFFSET = 1911
 MIN_ROC_YEAR, MAX_ROC_YEAR = 1, 999
 
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_DATE_RE = re.compile(r"^\s*(?:民國)?\s*(\d{1,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+# Possessive spaces, and never two space-takers side by side (「\s*(?:民國)?\s*」): a long run
+# of spaces would otherwise be shared out every possible way, in quadratic time.
+_DATE_RE = re.compile(
+    r"^\s*+(?:民國\s*+)?(\d{1,4})\s*+年\s*+(\d{1,2})\s*+月\s*+(\d{1,2})\s*+日\s*$"
+)
 _PERIOD_RE = re.compile(
-    r"^\s*(?:民國)?\s*(\d{1,4})\s*年度?\s*(\d{1,2})\s*月?\s*(?:至|~|～|-|－)\s*(\d{1,2})\s*月\s*$"
+    r"^\s*+(?:民國\s*+)?(\d{1,4})\s*+年度?\s*+(\d{1,2})\s*+(?:月\s*+)?(?:至|~|～|-|－)\s*+(\d{1,2})\s*+月\s*$"
 )
 _SHORT_PERIOD_RE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
 

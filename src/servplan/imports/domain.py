@@ -23,7 +23,7 @@ from servplan.imports.checks import check_document, resolve_office
 from servplan.imports.document import ERROR, Issue, ReadAssessment, ReadDocument, ReadPlan
 from servplan.imports.models import ImportKind, ImportRecord, PendingUpload
 from servplan.imports.readers.base import MAX_FILE_BYTES, UnreadableFile
-from servplan.imports.reading import read_document
+from servplan.imports.sandbox import read_sandboxed
 from servplan.offices.models import Office
 from servplan.plans.models import OfficePlan, PlanStatus
 from servplan.plans.serializers import plan_to_dict, plans_for_export
@@ -154,7 +154,7 @@ def check_file(*, filename: str, data: bytes, office: str | None = None) -> Chec
     """Read `data` and report every problem; writes nothing."""
     digest = sha256_of(data)
     try:
-        doc = read_document(filename, data)
+        doc = read_sandboxed(filename, data)
     except UnreadableFile as exc:
         return CheckResult(
             filename,

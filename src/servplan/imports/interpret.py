@@ -24,17 +24,21 @@ from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFil
 NOTHING = "無"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９（）：～", "0123456789():~")
 # Seven digits is far beyond any form; longer numbers are read as text, never as huge Decimals.
-_MAX = re.compile(r"\(\s*(?:滿分\s*)?(\d{1,7}(?:\.\d{1,2})?)\s*分\s*\)")
+_MAX = re.compile(r"\(\s*+(?:滿分\s*+)?(\d{1,7}(?:\.\d{1,2})?)\s*+分\s*+\)")
 _NUMBERING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*[.、](?!\d)|\([一二三四五六七八九十\d]+\))\s*"
 )
+# No two neighbouring parts of a pattern may both take spaces (「\s*月?\s*」): on a long run
+# of spaces the engine would try every way of sharing it out, in time quadratic in its length.
 _TITLE = re.compile(
-    r"^(?P<office>\D*?)\s*(?P<year>\d{2,3})\s*年度?\s*"
-    r"(?:(?P<start>\d{1,2})\s*月?\s*(?:至|~|-|－)\s*(?P<end>\d{1,2})\s*月)?\s*(?P<rest>.*)$"
+    r"^(?P<office>\D*)(?P<year>\d{2,3})\s*+年度?\s*+"
+    r"(?:(?P<start>\d{1,2})\s*+(?:月\s*+)?(?:至|~|-|－)\s*+(?P<end>\d{1,2})\s*+月)?\s*(?P<rest>.*)$"
 )
-_TOTAL_MAX = re.compile(r"(?:滿分|總成績)\s*(\d{1,7}(?:\.\d{1,2})?)\s*分")
-_TOTAL = re.compile(r"總分\s*[:]?\s*(\d{1,7}(?:\.\d{1,2})?)(?!\d)\s*分?")
+_TOTAL_MAX = re.compile(r"(?:滿分|總成績)\s*+(\d{1,7}(?:\.\d{1,2})?)\s*+分")
+_TOTAL = re.compile(r"總分\s*+(?::\s*+)?(\d{1,7}(?:\.\d{1,2})?)(?!\d)\s*分?")
 _LABEL_SEPARATORS = re.compile(r"[\s\-－—–／/、]")
+# From the start of a run of spaces only, so a long run is not rescanned from each space in it.
+_LABEL_SPLIT = re.compile(r"(?<!\s)\s*+[-－—–／/]\s*+")
 _SCORE_NUMBER = re.compile(r"^-?\d{1,7}(?:\.\d{1,2})?$")
 
 
@@ -329,7 +333,7 @@ def _summary_row(header, row, dimensions, doc) -> None:
 def _split_label(label: str) -> tuple[str | None, str | None]:
     """「1. 創新性-提供在地化及客製化關懷服務」 → ("創新性", "提供在地化及客製化關懷服務")."""
     text = _NUMBERING.sub("", _one_line(label))
-    parts = re.split(r"\s*[-－—–／/]\s*", text, maxsplit=1)
+    parts = _LABEL_SPLIT.split(text, maxsplit=1)
     if len(parts) != 2:
         return None, None
     return clean(parts[0]), clean(_NUMBERING.sub("", parts[1]))

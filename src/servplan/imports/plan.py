@@ -9,7 +9,9 @@ from servplan.imports.document import ReadPlan, ReadPractice
 from servplan.imports.interpret import _NUMBERING, _one_line, _text, title_parts
 from servplan.imports.readers.base import Block, clean
 
-_SECTION = re.compile(r"^([壹貳參肆伍陸柒捌玖拾])\s*[、.]\s*([^:：]+?)\s*(?:[:：]\s*(.*))?$")
+# The heading's name runs to the colon, trailing spaces included (it is only searched for a
+# keyword): 「([^:：]+?)\s*」 would rescan a long run of spaces from each space in it.
+_SECTION = re.compile(r"^([壹貳參肆伍陸柒捌玖拾])\s*+[、.]\s*([^:：]+)(?:[:：]\s*+(.*))?$")
 _SECTION_FIELDS = {
     "依據": "basis",
     "目標": "goals",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from servplan.imports.readers.base import Block, UnreadableFile, check_size
+from servplan.imports.readers.base import Block, Budget, UnreadableFile, check_size
 
 SUPPORTED = (".docx", ".odt", ".xlsx", ".ods", ".pdf", ".txt")
 
@@ -17,18 +17,19 @@ def read_blocks(name: str, data: bytes) -> list[Block]:
             f"不支援的檔案格式「{suffix or name}」（可用：{'、'.join(SUPPORTED)}）"
         )
     check_size(data)
+    budget = Budget()
     if suffix == ".txt":
         from servplan.imports.readers.text import read_text
 
-        return read_text(data)
+        return read_text(data, budget)
     if suffix == ".pdf":
         from servplan.imports.readers.pdf import read_pdf
 
-        return read_pdf(data)
+        return read_pdf(data, budget)
     if suffix in (".docx", ".odt"):
         from servplan.imports.readers.office import read_docx, read_odt
 
-        return read_docx(data) if suffix == ".docx" else read_odt(data)
+        return read_docx(data, budget) if suffix == ".docx" else read_odt(data, budget)
     from servplan.imports.readers.sheets import read_ods, read_xlsx
 
-    return read_xlsx(data) if suffix == ".xlsx" else read_ods(data)
+    return read_xlsx(data, budget) if suffix == ".xlsx" else read_ods(data, budget)

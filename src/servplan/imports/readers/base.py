@@ -12,12 +12,23 @@ import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-# A real form is well under a megabyte; anything this large is refused before parsing.
+# Limits on what one upload may cost. A real form is well under a megabyte, a few hundred
+# table cells and some tens of thousands of characters; each limit is far above that and far
+# below what would hold a worker for minutes or fill its memory.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # Zip containers (docx, xlsx, odt, ods) are checked before any XML is parsed.
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+# Any member, since a package names by content type, not by file name, which part is XML.
+MAX_MEMBER_BYTES = 10 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5000
 MAX_COMPRESSION_RATIO = 200
+# What the file expands to, counting every repeat of a merged or repeated cell.
+MAX_CHARACTERS = 1_000_000
+MAX_CELLS = 200_000
+MAX_ROWS = 50_000
+MAX_COLUMNS = 500
+# Runs of spaces collapse to one (`clean`), so an ODF 「<text:s text:c="…"/>」 needs no more.
+MAX_SPACES = 100
 
 
 class UnreadableFile(Exception):
@@ -42,6 +53,46 @@ class Table:
 
 
 Block = Paragraph | Table
+
+
+class Budget:
+    """What one file has expanded to so far. Readers charge it as they go, so a small hostile
+    file stops at the first limit it passes instead of after it has filled the memory."""
+
+    def __init__(self) -> None:
+        self.characters = 0
+        self.cells = 0
+        self.rows = 0
+
+    def text(self, text: str, times: int = 1) -> str:
+        self.characters += len(text) * times
+        if self.characters > MAX_CHARACTERS:
+            raise UnreadableFile(f"檔案內容過多：文字超過 {MAX_CHARACTERS:,} 字的上限")
+        return text
+
+    def blank_cells(self, count: int) -> None:
+        self.cells += count
+        if self.cells > MAX_CELLS:
+            raise UnreadableFile(f"檔案內容過多：表格儲存格超過 {MAX_CELLS:,} 格的上限")
+
+    def width(self, columns: int) -> None:
+        """Refuse a row of more than MAX_COLUMNS cells (checked while it is being built, too)."""
+        if columns > MAX_COLUMNS:
+            raise UnreadableFile(
+                f"檔案內容過多：表格第 {self.rows + 1:,} 列超過 {MAX_COLUMNS} 欄的上限"
+            )
+
+    def row(self, cells: list[str | None], times: int = 1) -> list[str | None]:
+        """Charge `times` copies of a table row; returns the row."""
+        self.width(len(cells))
+        self.rows += times
+        if self.rows > MAX_ROWS:
+            raise UnreadableFile(f"檔案內容過多：表格超過 {MAX_ROWS:,} 列的上限")
+        self.blank_cells(len(cells) * times)
+        for cell in cells:
+            if cell:
+                self.text(cell, times)
+        return cells
 
 
 def check_size(data: bytes) -> None:
@@ -70,6 +121,11 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
             raise UnreadableFile(
                 f"{kind} 檔案成員「{member.filename}」壓縮比異常（{ratio:.0f} 倍），疑為壓縮炸彈"
             )
+        if member.file_size > MAX_MEMBER_BYTES:
+            raise UnreadableFile(
+                f"{kind} 檔案成員「{member.filename}」解壓縮後達 {member.file_size // (1024 * 1024)} MB，"
+                f"超過單一成員 {MAX_MEMBER_BYTES // (1024 * 1024)} MB 的上限"
+            )
     if total > MAX_UNZIPPED_BYTES:
         raise UnreadableFile(
             f"{kind} 檔案解壓縮後達 {total // (1024 * 1024)} MB，超過上限，疑為壓縮炸彈"
@@ -77,9 +133,13 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+# Every space but the line break (full-width, no-break, en/em spaces too), so that no run of
+# spaces reaches the patterns below.
+_SPACES = re.compile(r"[^\S\n]+")
 # A number that starts a paragraph in text that lost its line breaks: 「… 2.持續辦理」.
-_RUN_IN_NUMBER = re.compile(r"\s+(?=(?:\d{1,2}\s*[.．、](?!\d)|[(（]\d{1,2}[)）]))")
+# Only from the start of a run of spaces, taken whole: trying from inside a long run again
+# and again would take time quadratic in its length.
+_RUN_IN_NUMBER = re.compile(r"(?<!\s)\s++(?=(?:\d{1,2}\s*+[.．、](?!\d)|[(（]\d{1,2}[)）]))")
 
 
 def clean(text: str | None) -> str:
@@ -140,7 +200,8 @@ class _NarrativeParser(HTMLParser):
         return "\n".join(self.lines)
 
 
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# Linear: a tag ends at the next 「<」 too, so 「<a<a<a…」 is not rescanned from every 「<」.
+_TAG = re.compile(r"<\s*+(?:/\s*+)?[a-zA-Z][^<>]*+>")
 
 
 def html_to_text(fragment: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from odf.element import Element
 
-from servplan.imports.readers.base import clean
+from servplan.imports.readers.base import MAX_SPACES, Budget, clean
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -24,7 +24,7 @@ def inline_text(node) -> str:
         if child.nodeType == child.TEXT_NODE:
             parts.append(str(child.data))
         elif local(child) == (TEXT_NS, "s"):
-            parts.append(" " * int(child.getAttribute("c") or 1))
+            parts.append(" " * min(int(child.getAttribute("c") or 1), MAX_SPACES))
         elif local(child) in ((TEXT_NS, "tab"), (TEXT_NS, "line-break")):
             parts.append(" ")
         elif isinstance(child, Element):
@@ -48,8 +48,9 @@ def block_lines(node, bullet: bool = False) -> list[str]:
     return lines
 
 
-def table_rows(table, *, numbers: bool = False) -> list[list[str | None]]:
-    """Rows of an ODF table; covered (merged-away) cells are None."""
+def table_rows(table, budget: Budget, *, numbers: bool = False) -> list[list[str | None]]:
+    """Rows of an ODF table; covered (merged-away) cells are None. Repeats are charged to
+    `budget` before they are expanded."""
     rows: list[list[str | None]] = []
     for row in _rows(table):
         cells: list[str | None] = []
@@ -63,10 +64,12 @@ def table_rows(table, *, numbers: bool = False) -> list[list[str | None]]:
                 value = _cell_value(cell, numbers)
             if not value and repeat > MAX_REPEAT:
                 continue
+            budget.width(len(cells) + min(repeat, MAX_REPEAT))
             cells += [value] * min(repeat, MAX_REPEAT)
         repeat = int(row.getAttribute("numberrowsrepeated") or 1)
         if not any(cells) and repeat > MAX_REPEAT:
             continue
+        budget.row(cells, times=min(repeat, MAX_REPEAT))
         rows += [list(cells) for _ in range(min(repeat, MAX_REPEAT))]
     return rows
 

@@ -6,6 +6,7 @@ import io
 
 from servplan.imports.readers.base import (
     Block,
+    Budget,
     Paragraph,
     Table,
     UnreadableFile,
@@ -16,14 +17,34 @@ from servplan.imports.readers.base import (
 _LIST_STYLES = {"List Number": "ordered", "List Bullet": "bullet"}
 
 
-def _docx_cell_text(cell) -> str:
+class _Styles:
+    """Paragraph style names by id, looked up once: python-docx searches the style sheet for
+    every paragraph, which a file with many styles and many paragraphs makes quadratic."""
+
+    def __init__(self, document) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self.default = (default.name if default is not None else "") or ""
+        self.names: dict[str, str] = {}
+        for style in document.styles:
+            if style.style_id not in self.names:  # the first of a repeated id, as python-docx
+                paragraph = style.type == WD_STYLE_TYPE.PARAGRAPH
+                self.names[style.style_id] = (style.name or "") if paragraph else self.default
+
+    def name(self, paragraph) -> str:
+        style_id = paragraph._p.style
+        return self.names.get(style_id, self.default) if style_id else self.default
+
+
+def _docx_cell_text(cell, styles: _Styles) -> str:
     lines: list[str] = []
     counter = 0
     for paragraph in cell.paragraphs:
         text = clean(paragraph.text)
         if not text:
             continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = styles.name(paragraph)
         kind = next((k for s, k in _LIST_STYLES.items() if style.startswith(s)), None)
         if kind == "ordered":
             counter += 1
@@ -34,7 +55,38 @@ def _docx_cell_text(cell) -> str:
     return "\n".join(lines)
 
 
-def read_docx(data: bytes) -> list[Block]:
+def _docx_rows(table, styles: _Styles, budget: Budget) -> list[list[str | None]]:
+    """The table's rows as python-docx's `row.cells` gives them (a merged cell's text in every
+    grid column and row it covers), each cell read once and every row charged to `budget`
+    before it is built: `row.cells` finds a vertically merged cell by walking up row by row."""
+    from docx.table import _Cell
+
+    rows: list[list[str | None]] = []
+    above: dict[int, object] = {}  # grid offset → the w:tc holding that cell's content
+    texts: dict[object, str] = {}  # keyed by the element, which keeps lxml's proxy (and id) alive
+    for tr in table._tbl.tr_lst:
+        here: dict[int, object] = {}
+        cells: list[str | None] = []
+        offset = tr.grid_before
+        for tc in tr.tc_lst:
+            root = tc
+            if tc.vMerge == "continue":
+                if offset not in above:
+                    raise ValueError("no merged cell above")
+                root = above[offset]
+            here[offset] = root
+            offset += tc.grid_span
+            span = root.grid_span
+            budget.width(len(cells) + span)
+            if root not in texts:
+                texts[root] = _docx_cell_text(_Cell(root, table), styles)
+            cells += [texts[root]] * span
+        above = here
+        rows.append(budget.row(cells))
+    return rows
+
+
+def read_docx(data: bytes, budget: Budget) -> list[Block]:
     open_zip(data, "Word")
     from docx import Document
     from docx.oxml.ns import qn
@@ -43,18 +95,15 @@ def read_docx(data: bytes) -> list[Block]:
 
     try:
         document = Document(io.BytesIO(data))
+        styles = _Styles(document)
         blocks: list[Block] = []
         for child in document.element.body.iterchildren():
             if child.tag == qn("w:p"):
                 text = clean(DocxParagraph(child, document).text)
                 if text:
-                    blocks.append(Paragraph(text))
+                    blocks.append(Paragraph(budget.text(text)))
             elif child.tag == qn("w:tbl"):
-                table = DocxTable(child, document)
-                # row.cells repeats a merged cell in every grid position it covers.
-                blocks.append(
-                    Table([[_docx_cell_text(c) for c in row.cells] for row in table.rows])
-                )
+                blocks.append(Table(_docx_rows(DocxTable(child, document), styles, budget)))
     except UnreadableFile:
         raise
     except Exception as exc:  # a damaged package can fail anywhere inside python-docx/lxml
@@ -62,7 +111,7 @@ def read_docx(data: bytes) -> list[Block]:
     return blocks
 
 
-def read_odt(data: bytes) -> list[Block]:
+def read_odt(data: bytes, budget: Budget) -> list[Block]:
     open_zip(data, "ODF 文字")
     from odf.opendocument import load
 
@@ -85,11 +134,12 @@ def read_odt(data: bytes) -> list[Block]:
                 if name in ((TEXT_NS, "p"), (TEXT_NS, "h")):
                     text = clean(inline_text(child))
                     if text:
-                        blocks.append(Paragraph(text))
+                        blocks.append(Paragraph(budget.text(text)))
                 elif name == (TEXT_NS, "list"):
-                    blocks.extend(Paragraph(line) for line in block_lines(child, bullet=True))
+                    lines = block_lines(child, bullet=True)
+                    blocks.extend(Paragraph(budget.text(line)) for line in lines)
                 elif name == (TABLE_NS, "table"):
-                    blocks.append(Table(table_rows(child)))
+                    blocks.append(Table(table_rows(child, budget)))
                 elif name == (TEXT_NS, "section"):
                     walk(child)
 

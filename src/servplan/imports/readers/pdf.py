@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFile, clean
+from servplan.imports.readers.base import Block, Budget, Paragraph, Table, UnreadableFile, clean
 
 # A form is a few pages; a limit keeps a hostile PDF from holding a worker for minutes.
 MAX_PAGES = 100
@@ -38,7 +38,7 @@ def unwrap(text: str | None) -> str | None:
     return "\n".join(lines)
 
 
-def read_pdf(data: bytes) -> list[Block]:
+def read_pdf(data: bytes, budget: Budget) -> list[Block]:
     if not data.startswith(b"%PDF-"):
         raise UnreadableFile("這不是 PDF 檔案")
     import pdfplumber
@@ -54,7 +54,7 @@ def read_pdf(data: bytes) -> list[Block]:
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
                 for table in tables:
-                    rows = [[unwrap(c) for c in row] for row in table.extract()]
+                    rows = [budget.row([unwrap(c) for c in row]) for row in table.extract()]
                     placed.append((number, table.bbox[1], Table(rows)))
 
                 def outside(obj, boxes=boxes) -> bool:
@@ -65,7 +65,7 @@ def read_pdf(data: bytes) -> list[Block]:
                 for line in page.filter(outside).extract_text_lines():
                     text = clean(line["text"])
                     if text:
-                        placed.append((number, line["top"], Paragraph(text)))
+                        placed.append((number, line["top"], Paragraph(budget.text(text))))
     except UnreadableFile:
         raise
     except Exception as exc:  # pdfminer raises many kinds on a damaged or hostile PDF

@@ -10,7 +10,15 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFile, open_zip
+from servplan.imports.readers.base import (
+    MAX_COLUMNS,
+    Block,
+    Budget,
+    Paragraph,
+    Table,
+    UnreadableFile,
+    open_zip,
+)
 
 
 def _value(value) -> str | None:
@@ -43,16 +51,39 @@ def sheet_blocks(rows: list[list[str | None]]) -> list[Block]:
     return blocks
 
 
-def read_xlsx(data: bytes) -> list[Block]:
+def _xlsx_rows(sheet, budget: Budget) -> list[list[str | None]]:
+    """The sheet's rows as they are stored, never as large as its declared size says (a few
+    cells can claim 「A1:XFD1048576」); each row is charged to `budget` as it is read."""
+    sheet.reset_dimensions()
+    rows: list[list[str | None]] = []
+    width = 0
+    for row in sheet.iter_rows(values_only=True):
+        size = len(row)
+        if size > MAX_COLUMNS:  # empty formatted cells far to the right are not a wide table
+            size = max((i + 1 for i, v in enumerate(row) if v is not None), default=0)
+        rows.append(budget.row([_value(v) for v in row[:size]]))
+        width = max(width, size)
+    # Every row as wide as the sheet (as openpyxl gives them), but blank rows stay empty.
+    filled = [r for r in rows if any(r)]
+    budget.blank_cells(sum(width - len(r) for r in filled))
+    for row in filled:
+        row += [None] * (width - len(row))
+    return rows
+
+
+def read_xlsx(data: bytes, budget: Budget) -> list[Block]:
     open_zip(data, "Excel")
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-        blocks: list[Block] = []
-        for sheet in workbook.worksheets:
-            rows = [[_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            blocks += sheet_blocks(rows)
+        # Read-only mode streams each sheet instead of building every cell as an object first.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            blocks: list[Block] = []
+            for sheet in workbook.worksheets:
+                blocks += sheet_blocks(_xlsx_rows(sheet, budget))
+        finally:
+            workbook.close()
     except UnreadableFile:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
@@ -60,7 +91,7 @@ def read_xlsx(data: bytes) -> list[Block]:
     return blocks
 
 
-def read_ods(data: bytes) -> list[Block]:
+def read_ods(data: bytes, budget: Budget) -> list[Block]:
     open_zip(data, "ODF 試算表")
     from odf.opendocument import load
 
@@ -71,7 +102,7 @@ def read_ods(data: bytes) -> list[Block]:
         blocks: list[Block] = []
         for child in document.spreadsheet.childNodes:
             if local(child) == (TABLE_NS, "table"):
-                blocks += sheet_blocks(table_rows(child, numbers=True))
+                blocks += sheet_blocks(table_rows(child, budget, numbers=True))
     except UnreadableFile:
         raise
     except Exception as exc:  # odfpy and its XML parser raise many kinds on a damaged file
