@@ -49,7 +49,7 @@ _WIDE = """() => {
   const w = window.innerWidth, out = [];
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
-    if (r.right > w + 1 && !el.closest('.table-scroll')) {
+    if (r.right > w + 1 && !(el.parentElement && el.parentElement.closest('.table-scroll'))) {
       out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} right=${Math.round(r.right)}`);
     }
   }
