@@ -213,3 +213,24 @@ def test_admin_pages(browser, live_server, sample, audit):
     audit(page, "admin-assessment-list")
     page.context.close()
     audit.assert_clean()
+
+
+def test_keyboard_skips_to_the_sheet_and_reaches_the_first_score_soon(
+    browser, live_server, taitung_people
+):
+    a, people = taitung_people
+    first = a.cells.order_by("id").first()
+    page = log_in_at(browser, live_server, people[Role.CLERK])
+    page.goto(f"{live_server.url}/assessments/{a.pk}/")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("跳到主要內容")
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    page.reload()
+    score = page.locator(f"#cell-{first.pk} input[name=score]")
+    stops = 0
+    while stops < 40 and not score.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("Tab")
+        stops += 1
+    assert stops <= 20, f"{stops} tab stops before the first score"
+    page.context.close()

@@ -54,5 +54,7 @@ def menu_link(context, url_name: str, label: str):
     else:
         current = ""
     if current:
-        return format_html('<a href="{}" aria-current="{}">{}</a>', reverse(url_name), current, label)
+        return format_html(
+            '<a href="{}" aria-current="{}">{}</a>', reverse(url_name), current, label
+        )
     return format_html('<a href="{}">{}</a>', reverse(url_name), label)
