@@ -72,14 +72,7 @@
     return document.querySelectorAll('[hx-target="' + CSS.escape(target) + '"]');
   }
 
-  // The field's message area says 未儲存, why, and offers to send it again.
-  function markUnsaved(field, area, why) {
-    field.classList.add("unsaved");
-    if (area && area.id && !field.hasAttribute("aria-describedby")) {
-      field.setAttribute("aria-describedby", area.id);
-    }
-    remember(field);
-    if (!area) return;
+  function noteFor(why) {
     var note = document.createElement("div");
     note.className = "unsaved-note";
     var badge = document.createElement("strong");
@@ -95,6 +88,18 @@
     } else {
       note.appendChild(why);
     }
+    return note;
+  }
+
+  // The field's message area says 未儲存, why, and offers to send it again.
+  function markUnsaved(field, area, why) {
+    field.classList.add("unsaved");
+    if (area && area.id && !field.hasAttribute("aria-describedby")) {
+      field.setAttribute("aria-describedby", area.id);
+    }
+    remember(field);
+    if (!area) return;
+    var note = noteFor(why);
     var again = document.createElement("button");
     again.type = "button";
     again.className = "small resave";
@@ -104,6 +109,12 @@
     });
     note.appendChild(again);
     area.replaceChildren(note);
+  }
+
+  // Not a save (the 「載入最新內容」 button in a message area): say why nothing happened.
+  function tell(elt, why) {
+    var area = elt && elt.closest && elt.closest(".cell-msg");
+    if (area) area.replaceChildren(noteFor(why), elt);
   }
 
   function saved(field) {
@@ -135,22 +146,33 @@
     }
   });
 
+  function failure(xhr) {
+    if (xhr.getResponseHeader("X-Servplan-Unsaved")) return serverNote(xhr);
+    return xhr.status >= 500
+      ? "伺服器發生錯誤（" + xhr.status + "），輸入的內容仍在欄位中，請稍後按「重新儲存」。"
+      : "伺服器無法處理（" + xhr.status + "），輸入的內容仍在欄位中，請重新載入此頁後再儲存。";
+  }
+
+  var OFFLINE = "無法連線到伺服器，輸入的內容仍在欄位中；連線恢復後請按「重新儲存」。";
+
   document.addEventListener("htmx:beforeSwap", function (e) {
-    var field = savingField(e.detail);
-    if (!field) return;
     var xhr = e.detail.xhr;
-    var why = xhr.getResponseHeader("X-Servplan-Unsaved");
-    if (why) {
-      e.detail.shouldSwap = false;
-      markUnsaved(field, e.detail.target, serverNote(xhr));
-    } else if (e.detail.isError) {
-      markUnsaved(
-        field,
-        e.detail.target,
-        xhr.status >= 500
-          ? "伺服器發生錯誤（" + xhr.status + "），輸入的內容仍在欄位中，請稍後按「重新儲存」。"
-          : "伺服器無法處理（" + xhr.status + "），輸入的內容仍在欄位中，請重新載入此頁後再儲存。"
-      );
+    var failed = e.detail.isError || xhr.getResponseHeader("X-Servplan-Unsaved");
+    if (failed) e.detail.shouldSwap = false;
+    var field = savingField(e.detail);
+    if (!field) {
+      if (failed) {
+        tell(
+          e.detail.requestConfig && e.detail.requestConfig.elt,
+          xhr.getResponseHeader("X-Servplan-Unsaved")
+            ? serverNote(xhr)
+            : "未能載入（" + xhr.status + "），請稍後再試。"
+        );
+      }
+      return;
+    }
+    if (failed) {
+      markUnsaved(field, e.detail.target, failure(xhr));
     } else {
       // The server answered: stored (2xx) or refused in words (400/403/409).
       forget(field);
@@ -160,13 +182,8 @@
 
   document.addEventListener("htmx:sendError", function (e) {
     var field = savingField(e.detail);
-    if (field) {
-      markUnsaved(
-        field,
-        e.detail.target,
-        "無法連線到伺服器，輸入的內容仍在欄位中；連線恢復後請按「重新儲存」。"
-      );
-    }
+    if (field) markUnsaved(field, e.detail.target, OFFLINE);
+    else tell(e.detail.requestConfig && e.detail.requestConfig.elt, "無法連線到伺服器，請稍後再試。");
   });
 
   // Back on the page (after logging in again): fill in what was not stored and send it again.
