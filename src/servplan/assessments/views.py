@@ -344,6 +344,7 @@ def finding_save(request, pk: int, finding_id: int):
         assessment=assessment,
     )
     status, error, current = 200, "", {}
+    tracked = finding.improvement_id is not None
     try:
         finding = domain.update_finding(
             finding=finding,
@@ -372,6 +373,9 @@ def finding_save(request, pk: int, finding_id: int):
             "current_status": dict(ImprovementStatus.choices).get(
                 current.get("improvement_status"), ""
             ),
+            # the row gained or lost its improvement: its status menu turns on or off
+            "status_menu": tracked != (finding.improvement_id is not None),
+            "statuses": ImprovementStatus.choices,
         },
         status=status,
     )
