@@ -33,6 +33,7 @@ from servplan.assessments.domain.workflow import (
     decide,
     reopen_assessment,
     submit_assessment,
+    waiting_on,
 )
 
 __all__ = [
@@ -63,4 +64,5 @@ __all__ = [
     "set_chain",
     "submit_assessment",
     "update_finding",
+    "waiting_on",
 ]

@@ -8,6 +8,7 @@ improvement, and every submit and approval keeps the forms as the signer saw the
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -88,6 +89,30 @@ def chain_state(assessment: Assessment, signoffs: list[SignOff] | None = None) -
     if Role.CLERK in chain:
         chain.remove(Role.CLERK)
     return ChainState(chain=[Role.CLERK, *chain], round=signed, status=assessment.status)
+
+
+def waiting_on(
+    assessment: Assessment, signoffs: list[SignOff] | None = None
+) -> tuple[Role, dt.datetime] | None:
+    """Whom the assessment waits on and since when, or None once HQ has reviewed it.
+
+    A draft waits on the clerk since it was returned, reopened or opened; a record in the
+    chain on the current signer since the previous step; a submitted one on HQ since the last
+    signature. Reads the chain state, so it can't disagree with who may sign.
+    """
+    rows = list(assessment.signoffs.all() if signoffs is None else signoffs)
+    if assessment.status == Status.DRAFT:
+        since = [assessment.created_at, assessment.reopened_at]
+        since += [s.at for s in rows if s.decision == Decision.RETURN]
+        return Role.CLERK, max(t for t in since if t is not None)
+    if assessment.status == Status.REVIEWED:
+        return None
+    state = chain_state(assessment, rows)
+    since = state.round[-1].at if state.round else assessment.updated_at
+    if assessment.status == Status.SUBMITTED:
+        return Role.HQ_REVIEWER, since
+    current = state.current
+    return (current[1], since) if current else None
 
 
 def _lock(assessment: Assessment) -> Assessment:
