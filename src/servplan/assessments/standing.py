@@ -26,6 +26,7 @@ class Standing:
     role: Role | None  # whom it waits on
     since: dt.datetime | None
     mine: bool  # it waits on the person looking
+    last: SignOff | None = None  # the latest step (submit, approval or return)
 
     @property
     def returned(self) -> bool:
@@ -57,33 +58,37 @@ def standing(assessment: Assessment, user) -> Standing:
     role, since = waiting if waiting else (None, None)
     mine = waits_on_user(user, assessment, role)
     last = rows[-1] if rows else None
+    result = _label(assessment, last, role, mine)
+    return Standing(*result, role, since, mine, last)
+
+
+def _label(assessment: Assessment, last: SignOff | None, role: Role | None, mine: bool):
+    """(label, css, note, by) of the assessment."""
     if assessment.status == Status.DRAFT and last and last.decision == Decision.RETURN:
         by = f"{last.get_role_display()} {last.user.get_username()}"
-        return Standing("已退回", "returned", last.comment, by, role, since, mine)
+        return "已退回", "returned", last.comment, by
     if assessment.status == Status.DRAFT and assessment.reopened_at:
         who = assessment.reopened_by.get_username() if assessment.reopened_by else "系統"
         reason = assessment.reopen_reason
-        return Standing("已重新開啟", "returned", reason, who, role, since, mine)
+        return "已重新開啟", "returned", reason, who
     if assessment.status == Status.IN_SIGNOFF and role is not None:
         label = "待您核章" if mine else f"核章中・待{role.label}"
-        return Standing(label, assessment.status, "", "", role, since, mine)
-    return Standing(assessment.get_status_display(), assessment.status, "", "", role, since, mine)
+        return label, assessment.status, "", ""
+    return assessment.get_status_display(), assessment.status, "", ""
 
 
 @dataclass
 class Todo:
     """What waits for one person, by kind; each list holds (assessment, standing)."""
 
-    returned: list = field(
-        default_factory=list
-    )  # the clerk's drafts sent back (return or reopen), with the reason
-    drafts: list = field(default_factory=list)  # the clerk's other drafts
-    to_sign: list = field(
-        default_factory=list
-    )  # 待您核章: the signer's turn, since the previous step
-    to_review: list = field(
-        default_factory=list
-    )  # HQ: submitted, not yet reviewed, since the last signature
+    # the clerk's drafts sent back (a return or a reopen), with the reason
+    returned: list = field(default_factory=list)
+    # the clerk's other drafts
+    drafts: list = field(default_factory=list)
+    # 待您核章: the signer's turn, since the previous step
+    to_sign: list = field(default_factory=list)
+    # HQ: submitted, not yet reviewed, since the last signature
+    to_review: list = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
