@@ -322,6 +322,8 @@ RULES: dict[str, Rule] = {
     "assessment-list": Rule("GET", logged_in),
     "plan-list": Rule("GET", logged_in),
     "review-list": Rule("GET", hq, visible=hq),
+    "notification-settings": Rule("GET", logged_in),
+    "notification-settings-save": Rule("POST", logged_in, data=lambda w: {}, write=True),
     "import-upload": Rule("GET", import_page, visible=logged_in),
     # an assessment, read
     "assessment-detail": Rule("GET", sees, kwargs=A),

@@ -31,6 +31,7 @@ from servplan.assessments.sheet import sheet_queryset
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
 from servplan.core.narrative import normalize
+from servplan.offices import notifications
 from servplan.offices.access import membership
 from servplan.offices.chains import chain_for
 from servplan.offices.models import Form, Role
@@ -181,7 +182,8 @@ def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Ass
     Refused while the pre-submit check reports errors (warnings do not block).
     Side effects: each findings row keeps what it shows of its improvement (Finding.frozen);
     SignOff(role=clerk, position=1, decision=submit) with the forms as signed (SignedCopy);
-    status draft → in_signoff (→ submitted when the chain has no other signer); audit entries.
+    status draft → in_signoff (→ submitted when the chain has no other signer); audit entries;
+    after commit, an e-mail to the first signer(s) (offices.notifications).
     """
     locked = _lock(assessment)
     m = membership(user)
@@ -201,6 +203,8 @@ def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Ass
     state = chain_state(locked)
     _set_status(locked, Status.IN_SIGNOFF if state.signers else Status.SUBMITTED, user, assessment)
     _keep_signed_copy(locked, signoff)
+    if state.signers:
+        notifications.signoff_pending(assessment=locked, role=state.signers[0][1], after=signoff)
     return assessment
 
 
@@ -212,6 +216,7 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
     and the chain restarts at the clerk; the last approval submits it to HQ and locks it.
     Side effects: a SignOff row (an approval with the forms as signed, SignedCopy), the status
     change, audit entries for both; a return lets go of the frozen findings (Finding.frozen).
+    After commit, an e-mail to the next signer(s), or on a return to the clerk(s).
     """
     try:
         decision = Decision(decision)
@@ -237,10 +242,14 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
     if decision == Decision.RETURN:
         _set_status(locked, Status.DRAFT, user, assessment)
         _thaw(locked)
+        notifications.returned(assessment=locked, signoff=signoff)
         return signoff
-    if position == state.signers[-1][0]:
+    following = next((r for p, r in state.signers if p > position), None)
+    if following is None:
         _set_status(locked, Status.SUBMITTED, user, assessment)
     _keep_signed_copy(locked, signoff)
+    if following is not None:
+        notifications.signoff_pending(assessment=locked, role=following, after=signoff)
     return signoff
 
 
@@ -251,7 +260,7 @@ def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessmen
     A new round starts: the old round's signatures no longer count (chain, forms) and the rows
     show their improvements as they are now. The sign-offs and their signed copies stay.
     Side effects: status → draft; reopened_at/_by/reopen_reason set; Finding.frozen cleared;
-    audit entries for the reason and the status.
+    audit entries for the reason and the status; after commit, an e-mail to the clerk(s).
     """
     if not can_review(user) or not visible_assessments(user).filter(pk=assessment.pk).exists():
         raise NotAllowed("只有總處業務處或系統管理者可以重新開啟", where="reopen")
@@ -268,4 +277,5 @@ def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessmen
         setattr(assessment, field, getattr(locked, field))
     _set_status(locked, Status.DRAFT, user, assessment)
     _thaw(locked)
+    notifications.reopened(assessment=locked, user=user)
     return assessment
