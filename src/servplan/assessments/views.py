@@ -1,5 +1,7 @@
 """Assessment pages. Every change goes through servplan.assessments.domain."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -160,6 +162,7 @@ def _page_context(request, assessment) -> dict:
         "editable": editable,
         "state": state,
         "waiting": domain.waiting_on(assessment, signoffs),
+        "date_version": domain.date_version(assessment) if editable else None,
         "problems": domain.check_assessment(assessment) if editable else [],
         "returned": last
         if assessment.status == Status.DRAFT and last and last.decision == "return"
@@ -246,6 +249,41 @@ def cell_row(request, pk: int, cell_id: int):
                     {**context, "c": c, "d": d, "first": c is d.cells[0]},
                 )
     raise Http404
+
+
+@login_required
+@require_POST
+def assessed_on_save(request, pk: int):
+    """HTMX: save the draft's 考核日期 (ROC text, blank clears it); answer its message and the
+    new version."""
+    assessment = get_assessment_for_user(request.user, pk)
+    status, error, current = 200, "", {}
+    try:
+        domain.set_assessed_on(
+            assessment=assessment,
+            user=request.user,
+            assessed_on=request.POST.get("assessed_on", ""),
+            expected_version=parse_version(request.POST.get("version")),
+        )
+    except domain.Conflict as exc:
+        status, error, current = 409, exc.message, exc.current
+    except domain.NotAllowed as exc:
+        status, error = 403, exc.message
+    except DomainError as exc:
+        status, error = 400, exc.message
+    shown = current.get("assessed_on")
+    return render(
+        request,
+        "assessments/_assessed_on_saved.html",
+        {
+            "a": assessment,
+            "error": error,
+            "current": current,
+            "current_date": dt.date.fromisoformat(shown) if shown else None,
+            "date_version": domain.date_version(assessment),
+        },
+        status=status,
+    )
 
 
 def _act(request, pk: int, action) -> None:

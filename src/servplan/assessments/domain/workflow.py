@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from servplan.assessments.access import can_review, visible_assessments
 from servplan.assessments.domain.checks import blocking, check_assessment
+from servplan.assessments.domain.dates import date_at_submit
 from servplan.assessments.domain.errors import Conflict, NotAllowed
 from servplan.assessments.models import (
     LOCKED_STATUSES,
@@ -176,11 +177,14 @@ def _keep_signed_copy(assessment: Assessment, signoff: SignOff) -> None:
 
 
 @transaction.atomic
-def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Assessment:
+def submit_assessment(
+    *, assessment: Assessment, user, comment: str = "", assessed_on: dt.date | str | None = None
+) -> Assessment:
     """The office's clerk sends the draft into the sign-off chain.
 
     Refused while the pre-submit check reports errors (warnings do not block).
-    Side effects: each findings row keeps what it shows of its improvement (Finding.frozen);
+    Side effects: 考核日期 set to `assessed_on` when given, else to the day of the submit when
+    empty (audited); each findings row keeps what it shows of its improvement (Finding.frozen);
     SignOff(role=clerk, position=1, decision=submit) with the forms as signed (SignedCopy);
     status draft → in_signoff (→ submitted when the chain has no other signer); audit entries;
     after commit, an e-mail to the first signer(s) (offices.notifications).
@@ -198,6 +202,8 @@ def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Ass
         listed = "；".join(p.message for p in errors[:5])
         more = f"等 {len(errors)} 項" if len(errors) > 5 else ""
         raise DomainError(f"送出前檢查未通過{more}：{listed}", where=errors[0].where)
+    date_at_submit(locked, user, assessed_on)
+    assessment.assessed_on = locked.assessed_on
     _freeze(locked)
     signoff = _sign(locked, user, 1, Role.CLERK, Decision.SUBMIT, normalize(comment))
     state = chain_state(locked)
