@@ -76,9 +76,9 @@ def test_sheet_queries_do_not_grow_with_the_rubric(
     a = make.assessment(rubric_=make.rubric(dimensions=dimensions, items=items))
     client = as_user(make.user(office=a.office))
     # session, user, membership, assessment, dimensions, cells, findings, sign-offs,
-    # evidence, the office's approval chain, the member's office (header); the clerk's
-    # editing form and the pre-submit checks add none
-    with django_assert_num_queries(11):
+    # evidence, the office's approval chain, the member's office (header), the version of
+    # 考核日期 (for the clerk's editing form); the pre-submit checks add none
+    with django_assert_num_queries(12):
         response = client.get(detail(a))
     assert response.text.count('id="cell-') == dimensions * items
     assert response.text.count('name="score"') == dimensions * items
