@@ -40,6 +40,12 @@ def cjk(value):
     return roc.cjk_number(int(value))
 
 
+@register.filter
+def roc_datetime(value):
+    """A moment in local time: 「114 年 3 月 21 日 14:05」."""
+    return roc.format_datetime(value)
+
+
 @register.simple_tag(takes_context=True)
 def menu_link(context, url_name: str, label: str):
     """A menu entry, marked for screen readers as the current page (aria-current="page") on
