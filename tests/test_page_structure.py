@@ -35,6 +35,7 @@ def test_menu_marks_the_current_page_and_section(draft, as_user):
     menu = "//nav[@aria-label='主選單']/a"
     doc = page(client, reverse("assessment-list"))
     assert [(x.text, x.get("aria-current")) for x in doc.xpath(menu)] == [
+        ("待辦事項", None),
         ("自行考核", "page"),
         ("執行計畫", None),
         ("區營業處", None),
@@ -45,6 +46,8 @@ def test_menu_marks_the_current_page_and_section(draft, as_user):
     assert doc.xpath(f"{menu}[@aria-current]/@aria-current") == ["true"]
     doc = page(client, reverse("office-list"))
     assert doc.xpath(f"{menu}[@aria-current]/text()") == ["區營業處"]
+    doc = page(client, reverse("home"))
+    assert doc.xpath(f"{menu}[@aria-current]/text()") == ["待辦事項"]
 
 
 def test_download_links_are_named_with_their_form(draft, as_user):
