@@ -259,9 +259,9 @@ def test_the_page_queries_do_not_grow_with_tracked_findings(
             progress=f"辦理 {finding.pk}",
         )
     client = as_user(clerk)
-    # the sheet's 11 (tests/test_views_assessments.py), plus one for the improvements'
+    # the sheet's 12 (tests/test_views_assessments.py), plus one for the improvements'
     # follow-ups (the improvements and where they were opened come with the findings)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(detail(a))
     assert response.text.count('name="recommendation"') == items
     assert response.text.count("辦理 ") == items
