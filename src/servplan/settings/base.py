@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # For /api/docs: Swagger UI from django-ninja's own static files, not a CDN (the CSP
+    # allows scripts only from this site, and offices run without the internet).
+    "ninja",
     "servplan.core",
     "servplan.audit",
     "servplan.offices",
