@@ -144,6 +144,8 @@ WHITENOISE_USE_FINDERS = True
 
 MEDIA_ROOT = Path(os.environ.get("SERVPLAN_MEDIA_ROOT", VAR_DIR / "media"))
 
+CSRF_FAILURE_VIEW = "servplan.core.views.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
