@@ -280,6 +280,8 @@ def evidence_upload(request, pk: int, cell_id: int):
         try:
             domain.add_evidence(cell_score=cell, user=request.user, upload=upload)
             messages.success(request, f"{domain.cell_label(cell.cell)}：已上傳「{upload.name}」")
+        except domain.AlreadyAttached as exc:
+            messages.info(request, exc.message)
         except DomainError as exc:
             messages.error(request, exc.message)
     return redirect(reverse("assessment-detail", args=[pk]) + f"#cell-{cell.pk}")
