@@ -33,7 +33,7 @@ def test_hq_reviews_side_by_side_then_releases(done, make, as_user):
     )
     assert (
         response.status_code == 200
-        and f'<span id="diff-{first.pk}" hx-swap-oob="true">-1<' in response.text
+        and f'<span id="diff-{first.pk}" class="diff" hx-swap-oob="true">-1<' in response.text
     )
     client.post(
         reverse("review-cell", args=[done.pk, second.pk]),
@@ -140,3 +140,31 @@ def test_completing_a_review_names_every_missing_cell(db, make, as_user):
     response = client.post(reverse("review-mark", args=[a.pk]), follow=True)
     assert "尚有 12 格未填複評分數" in response.text
     assert "構面1／項目1" in response.text and "構面3／項目4" in response.text
+
+
+def test_only_a_lower_review_score_is_marked(done, make, as_user):
+    """Red (.diff) says HQ gave less: an equal or higher review score is not marked."""
+    import re
+
+    from servplan.review.domain import review_cell
+
+    hq = make.user(role=Role.HQ_REVIEWER)
+    lower, same = done.cells.select_related("cell__dimension", "cell__item").order_by("id")
+    review_cell(cell_score=lower, user=hq, score="4")  # self-assessed 5
+    review_cell(cell_score=same, user=hq, score="5")
+    client = as_user(hq)
+    text = client.get(reverse("review-detail", args=[done.pk])).text
+    assert re.search(rf'<span id="diff-{lower.pk}" class="diff">-1</span>', text)
+    assert re.search(rf'<span id="diff-{same.pk}">0</span>', text)
+    response = client.post(
+        reverse("review-cell", args=[done.pk, same.pk]),
+        {"review_score": "6", "version": same.version},
+    )
+    assert f'<span id="diff-{same.pk}" hx-swap-oob="true">1</span>' in response.text
+    make.reviewed(done, hq)
+    from servplan.review.domain import release_reviews
+
+    release_reviews(period=done.period, user=hq)
+    director = make.user(office=done.office, role=Role.DIRECTOR)
+    office_page = as_user(director).get(reverse("assessment-detail", args=[done.pk])).text
+    assert '<span class="diff">-1</span>' in office_page and "<span>0</span>" not in office_page
