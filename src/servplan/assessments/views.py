@@ -18,7 +18,7 @@ from servplan.assessments.access import (
     visible_assessments,
 )
 from servplan.assessments.domain.evidence import ACCEPT, MAX_EVIDENCE_BYTES
-from servplan.assessments.history import history_entries
+from servplan.assessments.history import HistoryFilter, filter_choices, history_entries
 from servplan.assessments.models import (
     Assessment,
     CellScore,
@@ -257,13 +257,18 @@ def reopen(request, pk: int):
 
 @login_required
 def history(request, pk: int):
+    """The trail newest first, filtered by field and/or person (?field=score&person=clerk)."""
     assessment = get_assessment_for_user(request.user, pk)
+    entries = history_entries(assessment, user=request.user, newest_first=True)
+    chosen = HistoryFilter(field=request.GET.get("field", ""), person=request.GET.get("person", ""))
     return render(
         request,
         "assessments/assessment_history.html",
         {
             "a": assessment,
-            "entries": history_entries(assessment, user=request.user),
+            "entries": chosen.apply(entries),
+            "filter": chosen,
+            "choices": filter_choices(entries),
             "signoffs": assessment.signoffs.select_related("user"),
         },
     )
