@@ -116,3 +116,9 @@ def test_an_exception_in_a_view_answers_the_500_page(db, make, monkeypatch):
     response = client.get(reverse("home"))
     assert response.status_code == 500
     assert "系統發生錯誤" in page(response) and "boom" not in page(response)
+
+
+def test_an_unknown_api_address_answers_json(db, client):
+    response = client.get("/api/no-such-endpoint/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "找不到資料"}

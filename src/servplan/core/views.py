@@ -1,6 +1,7 @@
 import re
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -23,7 +24,17 @@ def reason(exception: BaseException | None) -> str:
 
 
 def _error_page(request, status: int, exception: BaseException | None):
+    if request.path_info.startswith("/api/"):
+        # The API answers in JSON, as its own refusals do (e.g. an unknown address under it).
+        return JsonResponse(
+            {"detail": reason(exception) or DEFAULT_REASONS[status]},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return render(request, f"{status}.html", {"reason": reason(exception)}, status=status)
+
+
+DEFAULT_REASONS = {400: "請求無法處理", 403: "無權限", 404: "找不到資料"}
 
 
 @requires_csrf_token
