@@ -43,7 +43,8 @@ def test_the_demo_says_where_to_start_and_how_to_start_over(sample):
     assert "miaoli-director" in text
 
 
-def test_reset_starts_over(sample, make):
+def test_reset_starts_over(transactional_db, sample, make):
+    """Outside a test transaction, as the command runs (PostgreSQL truncates only there)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from servplan.assessments.domain import add_evidence
