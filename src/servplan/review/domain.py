@@ -146,7 +146,6 @@ def release_reviews(*, period: Period, user) -> ReviewRelease:
 
     Refused before HQ has finished reviewing any office's assessment of the period, and once
     released. Side effects: a ReviewRelease row (once per period), an audit entry on it.
-    Returns the summary as released (its `release` set).
     """
     if not can_review(user):
         raise NotAllowed("只有總處業務處可以公布複評", where="release")
