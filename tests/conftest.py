@@ -44,6 +44,18 @@ def client():
     return Client()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run once, on SQLite: on PostgreSQL only those marked `both_databases`
+    (the database is what they test) run again."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    once = pytest.mark.skip(reason="browser test: runs on SQLite only")
+    for item in items:
+        in_browser = "tests/browser/" in item.nodeid or item.get_closest_marker("browser")
+        if in_browser and not item.get_closest_marker("both_databases"):
+            item.add_marker(once)
+
+
 @pytest.fixture
 def shipped(db):
     """Offices, the 112 program and the 114 rubric, as `servplan init` loads them."""

@@ -338,6 +338,8 @@ RULES: dict[str, Rule] = {
     "assessment-list": Rule("GET", logged_in),
     "plan-list": Rule("GET", logged_in),
     "review-list": Rule("GET", hq, visible=hq),
+    "notification-settings": Rule("GET", logged_in),
+    "notification-settings-save": Rule("POST", logged_in, data=lambda w: {}, write=True),
     "import-upload": Rule("GET", import_page, visible=logged_in),
     # an assessment, read
     "assessment-detail": Rule("GET", sees, kwargs=A),
@@ -384,6 +386,14 @@ RULES: dict[str, Rule] = {
         write=True,
     ),
     "assessment-submit": Rule("POST", submits, visible=sees, kwargs=A, write=True),
+    "assessment-assessed-on": Rule(
+        "POST",
+        edits,
+        visible=sees,
+        kwargs=A,
+        data=lambda w: {"assessed_on": "114 年 6 月 30 日", "version": 1},
+        write=True,
+    ),
     "assessment-signoff": Rule(
         "POST",
         signs,
@@ -430,6 +440,14 @@ RULES: dict[str, Rule] = {
         "POST", creates, visible=logged_in, data=new_assessment, write=True
     ),
     "api:get_assessment": Rule("GET", sees, kwargs=A_API),
+    "api:patch_assessment": Rule(
+        "PATCH",
+        edits,
+        visible=sees,
+        kwargs=A_API,
+        data=lambda w: {"assessed_on": "2025-06-30", "version": 1},
+        write=True,
+    ),
     "api:checks": Rule("GET", sees, kwargs=A_API),
     "api:history": Rule("GET", sees, kwargs=A_API),
     "api:assessment_export": Rule(

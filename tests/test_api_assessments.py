@@ -94,7 +94,7 @@ def test_patch_on_a_locked_assessment_is_409(office_a, api):
 
 def test_patch_needs_a_version(office_a, api):
     a, people = office_a
-    assert api(people[Role.CLERK]).patch(cell_url(a), {"score": 3}).status_code == 422
+    assert api(people[Role.CLERK]).patch(cell_url(a), {"score": 3}).status_code == 400
 
 
 def test_patch_by_a_signer_is_403_by_an_outsider_404(office_a, api, make):

@@ -216,7 +216,7 @@ def test_a_stale_patch_is_409_with_the_newer_values(plan, people, api):
 
 def test_patch_needs_a_version(plan, people, api):
     pid = practice_ids(plan)[0]
-    assert api(people["clerk"]).patch(url(plan, pid), {"text": "改"}).status_code == 422
+    assert api(people["clerk"]).patch(url(plan, pid), {"text": "改"}).status_code == 400
 
 
 def test_a_bad_patch_is_400_naming_the_field(plan, people, api):

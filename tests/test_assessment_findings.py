@@ -43,6 +43,39 @@ def test_changing_only_the_improvement_moves_the_row_version(tracked):
     assert update_finding(finding=finding, user=clerk, recommendation="改寫").version == 4
 
 
+def test_a_row_without_a_recommendation_takes_no_status_or_progress(db, make):
+    a = make.assessment()
+    clerk = make.user(office=a.office)
+    finding = a.findings.select_related("cell__dimension", "cell__item").order_by("id").first()
+    for field, value in (("improvement_status", "done"), ("progress", "已辦理")):
+        with pytest.raises(DomainError) as caught:
+            update_finding(finding=finding, user=clerk, strengths="優點", **{field: value})
+        assert "構面1／項目1：沒有建議改善事項的列不能" in caught.value.message
+    finding.refresh_from_db()
+    assert finding.strengths == "" and finding.version == 1
+    # with the recommendation in the same save, both are taken
+    finding = update_finding(
+        finding=finding,
+        user=clerk,
+        recommendation="加強宣導",
+        improvement_status="in_progress",
+        progress="已辦理",
+    )
+    assert finding.improvement.status == "in_progress"
+    assert finding.improvement.follow_ups.get().progress == "已辦理"
+
+
+def test_letting_go_of_the_recommendation_may_repeat_its_status_not_change_it(tracked):
+    a, clerk, finding = tracked
+    finding = update_finding(
+        finding=finding, user=clerk, recommendation="", improvement_status="open"
+    )
+    assert finding.improvement is None
+    finding = update_finding(finding=finding, user=clerk, recommendation="再次建議")
+    with pytest.raises(DomainError, match="沒有建議改善事項的列不能設定改善狀態"):
+        update_finding(finding=finding, user=clerk, recommendation="", improvement_status="done")
+
+
 def test_a_follow_up_from_a_stale_improvement_is_refused(tracked):
     a, clerk, finding = tracked
     improvement = finding.improvement

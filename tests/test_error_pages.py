@@ -110,7 +110,7 @@ def test_an_exception_in_a_view_answers_the_500_page(db, make, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("servplan.core.views.redirect", broken)
+    monkeypatch.setattr("servplan.core.views.todo_for", broken)
     client = Client(raise_request_exception=False)
     client.force_login(make.user(office=make.office()))
     response = client.get(reverse("home"))

@@ -21,12 +21,12 @@ def first_finding(a) -> Finding:
 
 
 def row(**data):
-    """Every field of a row as the HTMX request posts it."""
+    """Every field of a row as the HTMX request posts it (the status menu of a row without
+    a recommendation is disabled, so it posts none)."""
     fields = {
         "strengths": "",
         "weaknesses": "",
         "recommendation": "",
-        "improvement_status": "open",
         "remarks": "",
         "version": "1",
     }
@@ -109,6 +109,45 @@ def test_an_unknown_status_is_refused_naming_the_row(case, as_user):
     assert response.status_code == 400
     assert "構面1／項目1：改善狀態「x」不存在" in response.text
     assert not Improvement.objects.exists()
+
+
+def test_a_status_on_a_row_without_a_recommendation_is_refused_not_dropped(case, as_user):
+    """已完成 on such a row answered 已儲存 and was gone after a reload."""
+    a, people = case
+    finding = first_finding(a)
+    client = as_user(people[Role.CLERK])
+    response = save(client, a, finding, strengths="關懷服務到位", improvement_status="done")
+    assert response.status_code == 400
+    assert "構面1／項目1：沒有建議改善事項的列不能設定改善狀態" in response.text
+    assert "已儲存" not in response.text
+    finding.refresh_from_db()
+    assert finding.strengths == "" and finding.version == 1
+    assert not Improvement.objects.exists()
+
+
+def test_the_status_menu_is_offered_only_with_a_recommendation(case, as_user):
+    a, people = case
+    finding = first_finding(a)
+    client = as_user(people[Role.CLERK])
+    menu = f'<select name="improvement_status" id="fstatus-{finding.pk}"'
+    page = client.get(detail(a)).text
+    start = page.index(menu)
+    assert "disabled" in page[start : page.index(">", start)]
+    # typing a recommendation turns the menu on, at the new improvement's status
+    response = save(client, a, finding, recommendation="加強宣導")
+    assert "已儲存（第 2 版）" in response.text
+    start = response.text.index(menu)
+    tag = response.text[start : response.text.index(">", start)]
+    assert 'hx-swap-oob="true"' in tag and "disabled" not in tag
+    assert '<option value="open" selected>待辦理</option>' in response.text
+    # a save that keeps the recommendation leaves the menu alone (focus stays where it is)
+    response = save(client, a, finding, recommendation="加強宣導", strengths="優", version="2")
+    assert menu not in response.text
+    # clearing it lets go of the improvement, its status with it, and turns the menu off
+    response = save(client, a, finding, recommendation="", improvement_status="open", version="3")
+    assert response.status_code == 200 and "已儲存（第 4 版）" in response.text
+    start = response.text.index(menu)
+    assert "disabled" in response.text[start : response.text.index(">", start)]
 
 
 def test_a_stale_save_shows_the_newer_value(case, as_user):
@@ -220,9 +259,9 @@ def test_the_page_queries_do_not_grow_with_tracked_findings(
             progress=f"辦理 {finding.pk}",
         )
     client = as_user(clerk)
-    # the sheet's 11 (tests/test_views_assessments.py), plus one for the improvements'
+    # the sheet's 12 (tests/test_views_assessments.py), plus one for the improvements'
     # follow-ups (the improvements and where they were opened come with the findings)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(detail(a))
     assert response.text.count('name="recommendation"') == items
     assert response.text.count("辦理 ") == items

@@ -331,7 +331,7 @@ def test_the_api_names_the_field_of_a_body_of_the_wrong_shape(case, client):
     response = api(client, people[Role.CLERK])(
         "PATCH", f"/api/assessments/{a.pk}/cells/{first_cell(a).pk}/", {"score": 3}
     )
-    assert response.status_code == 422 and response.json()["where"] == "version"
+    assert response.status_code == 400 and response.json()["where"] == "version"
 
 
 # Values that have broken a view: not numbers, numbers too big, too long, NUL, wrong types.

@@ -52,12 +52,14 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(ValidationError)
 def invalid_request(request, exc: ValidationError):
-    """A body or parameter of the wrong shape: 422 as django-ninja answers it, plus `where`
-    naming the first field at fault (as a domain refusal does)."""
+    """A body or parameter of the wrong shape: 400 like every refused field, `where` naming
+    the first field at fault (as a domain refusal does), pydantic's own list in `errors`."""
     loc = exc.errors[0].get("loc", ()) if exc.errors else ()
     fields = [str(part) for part in loc if part not in ("body", "payload", "query", "form")]
+    where = ".".join(fields)
+    detail = f"欄位「{where}」缺少或格式不正確" if where else "請求內容格式不正確"
     return api.create_response(
-        request, {"detail": exc.errors, "where": ".".join(fields)}, status=422
+        request, {"detail": detail, "where": where, "errors": exc.errors}, status=400
     )
 
 

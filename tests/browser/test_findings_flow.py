@@ -69,3 +69,31 @@ def test_edit_a_finding_and_add_a_follow_up(browser, live_server, make, shots):
     page.goto(f"{live_server.url}/assessments/{a.pk}/")
     expect(page.locator(row)).to_contain_text("已辦理偏鄉說明會 3 場")
     page.context.close()
+
+
+def test_a_status_needs_a_recommendation_and_what_is_saved_stays(browser, live_server, make, shots):
+    """已完成 on a row without a recommendation answered 已儲存 and was gone after a reload:
+    the menu is off until the row has one, and a status chosen then is there after a reload."""
+    a = make.assessment(rubric_=make.rubric(dimensions=1, items=1, cell_max=10))
+    clerk = make.staff(a.office)[Role.CLERK]
+    finding = a.findings.get()
+    row = f"#finding-{finding.pk}"
+    page = log_in(browser, live_server, clerk)
+    page.goto(f"{live_server.url}/assessments/{a.pk}/")
+    menu = page.locator(f"{row} select[name=improvement_status]")
+    expect(menu).to_be_disabled()
+    page.locator(f"{row} textarea[name=strengths]").fill("主動關懷弱勢用戶")
+    expect(page.locator(f"#fmsg-{finding.pk}")).to_contain_text("已儲存（第 2 版）")
+    page.locator(f"{row} textarea[name=recommendation]").fill("加強偏鄉宣導")
+    expect(page.locator(f"#fmsg-{finding.pk}")).to_contain_text("已儲存（第 3 版）")
+    expect(menu).to_be_enabled()
+    menu.select_option("done")
+    expect(page.locator(f"#fmsg-{finding.pk}")).to_contain_text("已儲存（第 4 版）")
+    page.reload()
+    expect(menu).to_have_value("done")
+    shots(page, "status-kept-after-reload")
+    page.locator(f"{row} textarea[name=recommendation]").fill("")
+    expect(page.locator(f"#fmsg-{finding.pk}")).to_contain_text("已儲存（第 5 版）")
+    expect(menu).to_be_disabled()
+    assert Finding.objects.get(pk=finding.pk).improvement is None
+    page.context.close()

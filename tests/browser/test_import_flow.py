@@ -8,8 +8,10 @@ from playwright.sync_api import expect
 
 from servplan.assessments.models import Assessment
 from servplan.core.setup import load_shipped_data
+from servplan.imports.domain import check_file, rubric_spec_for
 from servplan.imports.models import PendingUpload
 from servplan.offices.domain import find_office
+from servplan.programs.domain import create_rubric
 from tests.browser.helpers import log_in
 from tests.imports.forms import small_sheet, to_xlsx
 
@@ -51,9 +53,11 @@ def test_upload_preview_confirm_and_cancel(browser, live_server, make, shots, tm
     expect(page.locator("#confirm-import")).to_have_count(0)
     shots(page, "preview-with-error")
 
-    # A correct one, then cancelled: nothing stored.
+    # A correct one on HQ's rubric (only HQ brings in new ones), then cancelled: nothing stored.
     good = tmp_path / "good.xlsx"
     good.write_bytes(to_xlsx(small_sheet().blocks()))
+    read = check_file(filename="good.xlsx", data=good.read_bytes()).doc
+    create_rubric(spec=rubric_spec_for(read))
     page.goto(f"{live_server.url}/imports/")
     page.set_input_files("input[name=file]", str(good))
     page.click(".import-form button[type=submit]")

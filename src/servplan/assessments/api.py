@@ -4,6 +4,7 @@ Domain refusals map to HTTP: DomainError 400 (src/servplan/api.py), NotAllowed 4
 Conflict 409 with the newer values, anything the user may not see 404.
 """
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -77,6 +78,8 @@ def detail_dict(request, assessment) -> dict:
         for s in assessment.signoffs.select_related("user")
     ]
     body["current_signer"] = state.current[1].value if state.current else None
+    # what a PATCH of assessed_on sends back as its version
+    body["assessed_on_version"] = domain.date_version(assessment)
     body["reopened"] = (
         {
             "at": assessment.reopened_at.isoformat(),
@@ -144,6 +147,26 @@ def create_assessment(request, payload: CreateIn):
     return json(detail_dict(request, sheet_queryset().get(pk=created.pk)), 201)
 
 
+class AssessmentIn(Schema):
+    assessed_on: dt.date | None = None
+    version: int
+
+
+@router.patch("/assessments/{assessment_id}/")
+@refusals
+def patch_assessment(request, assessment_id: int, payload: AssessmentIn):
+    """The draft's 考核日期 (ISO; null clears it), with `version` as the detail gives it."""
+    assessment = get_assessment_for_user(request.user, assessment_id)
+    if "assessed_on" in payload.model_fields_set:
+        domain.set_assessed_on(
+            assessment=assessment,
+            user=request.user,
+            assessed_on=payload.assessed_on,
+            expected_version=payload.version,
+        )
+    return detail_dict(request, _load(request, assessment_id))
+
+
 class CellIn(Schema):
     score: Any = None
     narrative: str | None = None
@@ -183,16 +206,21 @@ def _cell(assessment, cell_id: int):
     return cell
 
 
-class CommentIn(Schema):
+class SubmitIn(Schema):
     comment: str = ""
+    # 考核日期 (ISO); without it an empty date becomes the day of the submit
+    assessed_on: dt.date | None = None
 
 
 @router.post("/assessments/{assessment_id}/submit/")
 @refusals
-def submit(request, assessment_id: int, payload: CommentIn | None = None):
+def submit(request, assessment_id: int, payload: SubmitIn | None = None):
     assessment = get_assessment_for_user(request.user, assessment_id)
     domain.submit_assessment(
-        assessment=assessment, user=request.user, comment=payload.comment if payload else ""
+        assessment=assessment,
+        user=request.user,
+        comment=payload.comment if payload else "",
+        assessed_on=payload.assessed_on if payload else None,
     )
     return detail_dict(request, _load(request, assessment_id))
 

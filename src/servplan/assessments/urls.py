@@ -41,6 +41,9 @@ urlpatterns = [
         views.follow_up_add,
         name="assessment-follow-up-add",
     ),
+    path(
+        "assessments/<int:pk>/assessed-on/", views.assessed_on_save, name="assessment-assessed-on"
+    ),
     path("assessments/<int:pk>/submit/", views.submit, name="assessment-submit"),
     path("assessments/<int:pk>/signoffs/", views.signoff, name="assessment-signoff"),
     path("assessments/<int:pk>/reopen/", views.reopen, name="assessment-reopen"),

@@ -1,5 +1,7 @@
 """Assessment pages. Every change goes through servplan.assessments.domain."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -31,31 +33,87 @@ from servplan.assessments.models import (
     Status,
 )
 from servplan.assessments.sheet import build_sheet, sheet_queryset
+from servplan.assessments.standing import standing, with_signoffs
 from servplan.core.errors import DomainError
 from servplan.core.parsing import parse_version, parse_whole
-from servplan.core.roc import RocError, parse_period, to_roc_year
-from servplan.offices.access import membership
+from servplan.core.roc import Period, RocError, parse_period, to_roc_year
+from servplan.offices.access import is_hq, membership
+from servplan.offices.models import Office
 from servplan.programs.models import Rubric
 
 
 def page_queryset():
-    """The sheet plus what the page adds: sign-offs with their signers, evidence per cell."""
+    """The sheet plus what the page adds: sign-offs with their signers, evidence per cell, the
+    office's chains (read by the chain and by whom it waits on)."""
     return sheet_queryset().prefetch_related(
         Prefetch("signoffs", queryset=SignOff.objects.select_related("user")),
         Prefetch("cells__evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")),
+        "office__chain_steps",
     )
+
+
+# The list's 狀態 filter: a status, or a standing read from the sign-offs (returned, mine).
+STATUS_FILTERS = [
+    ("draft", "草稿"),
+    ("returned", "已退回"),
+    ("in_signoff", "核章中"),
+    ("mine", "待我核章"),
+    ("submitted", "已送業務處"),
+    ("reviewed", "已複評"),
+]
+_STATUS_OF_FILTER = {"returned": Status.DRAFT, "mine": Status.IN_SIGNOFF}
+
+
+def _list_filters(request, assessments):
+    """The GET filters (status, period, office for HQ) as the form shows them, and the rows.
+
+    A value that names nothing is ignored (the filter shows 全部), never a 500.
+    """
+    chosen = {key: request.GET.get(key, "") for key in ("status", "period", "office")}
+    status = chosen["status"] if chosen["status"] in dict(STATUS_FILTERS) else ""
+    if status:
+        assessments = assessments.filter(status=_STATUS_OF_FILTER.get(status, status))
+    try:
+        period = parse_period(chosen["period"]) if chosen["period"] else None
+    except RocError:
+        period = None
+    if period:
+        assessments = assessments.filter(
+            roc_year=period.roc_year, start_month=period.start_month, end_month=period.end_month
+        )
+    office = chosen["office"] if is_hq(request.user) and chosen["office"].isdigit() else ""
+    if office:
+        assessments = assessments.filter(office_id=int(office))
+    rows = [(a, standing(a, request.user)) for a in with_signoffs(assessments)]
+    if status == "returned":
+        rows = [(a, s) for a, s in rows if s.css == "returned"]
+    elif status == "mine":
+        rows = [(a, s) for a, s in rows if s.mine]
+    chosen.update(status=status, period=period.slug if period else "", office=office)
+    return chosen, rows
 
 
 @login_required
 def assessment_list(request):
-    assessments = visible_assessments(request.user).select_related("office", "rubric")
+    assessments = visible_assessments(request.user)
+    chosen, rows = _list_filters(request, assessments)
     m = membership(request.user)
     office = m.office if m and m.office_id and can_create(request.user, m.office) else None
+    periods = (
+        assessments.order_by("-roc_year", "-start_month", "-end_month")
+        .values_list("roc_year", "start_month", "end_month")
+        .distinct()
+    )
     return render(
         request,
         "assessments/assessment_list.html",
         {
-            "assessments": assessments,
+            "rows": rows,
+            "filtered": any(chosen.values()),
+            "chosen": chosen,
+            "status_filters": STATUS_FILTERS,
+            "periods": [Period(*p) for p in periods],
+            "offices": Office.objects.order_by("position", "name") if is_hq(request.user) else [],
             "new_for": office,
             "rubrics": Rubric.objects.order_by("-roc_year", "-version") if office else [],
         },
@@ -103,6 +161,8 @@ def _page_context(request, assessment) -> dict:
         "sheet": sheet,
         "editable": editable,
         "state": state,
+        "waiting": domain.waiting_on(assessment, signoffs),
+        "date_version": domain.date_version(assessment) if editable else None,
         "problems": domain.check_assessment(assessment) if editable else [],
         "returned": last
         if assessment.status == Status.DRAFT and last and last.decision == "return"
@@ -189,6 +249,41 @@ def cell_row(request, pk: int, cell_id: int):
                     {**context, "c": c, "d": d, "first": c is d.cells[0]},
                 )
     raise Http404
+
+
+@login_required
+@require_POST
+def assessed_on_save(request, pk: int):
+    """HTMX: save the draft's 考核日期 (ROC text, blank clears it); answer its message and the
+    new version."""
+    assessment = get_assessment_for_user(request.user, pk)
+    status, error, current = 200, "", {}
+    try:
+        domain.set_assessed_on(
+            assessment=assessment,
+            user=request.user,
+            assessed_on=request.POST.get("assessed_on", ""),
+            expected_version=parse_version(request.POST.get("version")),
+        )
+    except domain.Conflict as exc:
+        status, error, current = 409, exc.message, exc.current
+    except domain.NotAllowed as exc:
+        status, error = 403, exc.message
+    except DomainError as exc:
+        status, error = 400, exc.message
+    shown = current.get("assessed_on")
+    return render(
+        request,
+        "assessments/_assessed_on_saved.html",
+        {
+            "a": assessment,
+            "error": error,
+            "current": current,
+            "current_date": dt.date.fromisoformat(shown) if shown else None,
+            "date_version": domain.date_version(assessment),
+        },
+        status=status,
+    )
 
 
 def _act(request, pk: int, action) -> None:
@@ -351,6 +446,7 @@ def finding_save(request, pk: int, finding_id: int):
         assessment=assessment,
     )
     status, error, current = 200, "", {}
+    tracked = finding.improvement_id is not None
     try:
         finding = domain.update_finding(
             finding=finding,
@@ -379,6 +475,9 @@ def finding_save(request, pk: int, finding_id: int):
             "current_status": dict(ImprovementStatus.choices).get(
                 current.get("improvement_status"), ""
             ),
+            # the row gained or lost its improvement: its status menu turns on or off
+            "status_menu": tracked != (finding.improvement_id is not None),
+            "statuses": ImprovementStatus.choices,
         },
         status=status,
     )

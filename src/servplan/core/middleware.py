@@ -92,3 +92,73 @@ class BodySizeLimitMiddleware:
         if limit is not None and length > limit:
             return _refusal(request, f"上傳內容過大，上限為 {limit / (1024 * 1024):.3g} MB", 413)
         return self.get_response(request)
+
+
+def _page_back(request) -> str:
+    """The page an HTMX request came from (its HX-Current-URL), as a path on this site."""
+    from urllib.parse import urlsplit
+
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    parts = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if parts.netloc and parts.netloc != request.get_host():
+        return "/"
+    back = parts.path + (f"?{parts.query}" if parts.query else "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return back
+    return "/"
+
+
+def _unsaved(request, why: str, status: int):
+    """The fragment an HTMX save shows in its message area when nothing was stored."""
+    from django.conf import settings
+    from django.http import QueryDict
+    from django.shortcuts import render, resolve_url
+
+    login = QueryDict(mutable=True)
+    login["next"] = _page_back(request)
+    response = render(
+        request,
+        "core/_unsaved.html",
+        {"why": why, "login_url": f"{resolve_url(settings.LOGIN_URL)}?{login.urlencode(safe='/')}"},
+        status=status,
+    )
+    # servplan.js reads it: keep the typed value, mark the field 未儲存 (never swap this in).
+    response["X-Servplan-Unsaved"] = why
+    response["HX-Reswap"] = "none"
+    return response
+
+
+class HtmxSessionMiddleware:
+    """An HTMX request whose session is gone answers 401 with a fragment saying so.
+
+    login_required would redirect it to the login page, which htmx follows and swaps into a
+    cell's message area while the typed score is lost without a word. Cookies cleared take
+    the CSRF cookie too, so the CSRF check refuses such a save before login_required is
+    reached: answered the same. A CSRF refusal while logged in (a token from before logging in
+    again) is a 403 saying to reload. Requests without HX-Request keep Django's answers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.shortcuts import resolve_url
+
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true":
+            return response
+        logged_in = request.user.is_authenticated
+        login_path = resolve_url(settings.LOGIN_URL)
+        if response.status_code == 302 and not logged_in:
+            from urllib.parse import urlsplit
+
+            if urlsplit(response["Location"]).path == login_path:
+                return _unsaved(request, "session", 401)
+        # A refused CSRF check never reaches the view, so it never marks the request done.
+        if response.status_code == 403 and not getattr(request, "csrf_processing_done", False):
+            return (
+                _unsaved(request, "csrf", 403) if logged_in else _unsaved(request, "session", 401)
+            )
+        return response

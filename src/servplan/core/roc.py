@@ -9,6 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 ROC_OFFSET = 1911
 # The ROC years the system takes (民國 1 = 1912 to 民國 999 = 2910), the same on both
 # databases: the year columns are small integers, which PostgreSQL caps at 32767 and SQLite
@@ -53,6 +55,14 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     return f"{to_roc_year(value.year)} 年 {value.month} 月 {value.day} 日"
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """An aware moment in the site's time zone → 「114 年 3 月 21 日 14:05」; None → ""."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{format_date(local)} {local:%H:%M}"
 
 
 def parse_date(text: str) -> dt.date:

@@ -2,13 +2,30 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
+
+from servplan.assessments.standing import todo_for
+from servplan.offices.access import membership
+from servplan.offices.models import Role
+from servplan.plans.access import visible_plans
+from servplan.plans.models import PlanStatus
 
 
 @login_required
 def home(request):
-    return redirect("assessment-list")
+    """待辦事項: what waits for the person, by role, in a fixed number of queries."""
+    m = membership(request.user)
+    clerk = m is not None and m.role == Role.CLERK
+    signer = m is not None and m.office_id is not None and not clerk
+    plans = (
+        visible_plans(request.user).filter(status=PlanStatus.DRAFT).select_related("office")
+        if clerk
+        else []
+    )
+    return render(
+        request, "home.html", {"todo": todo_for(request.user), "plans": plans, "signer": signer}
+    )
 
 
 # The code's own refusals are written in Chinese for the person reading them; Django's

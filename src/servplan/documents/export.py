@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from servplan.assessments.models import Assessment, SignedCopy
+from servplan.assessments.models import Assessment, SignedCopy, Status
 from servplan.core.errors import DomainError
 from servplan.documents import forms
 from servplan.plans.models import OfficePlan
@@ -116,12 +116,16 @@ def prepare_document(assessment: Assessment, form: str):
 
     Past the draft, a document is dated with the latest signature (not the record's last
     change, which HQ's review moves), so rendering it again gives the same bytes: those the
-    signer approved.
+    signer approved. A record past the draft without signatures (imported or loaded as such)
+    is dated with its creation; only a draft carries the time of rendering.
     """
     chosen = check_form(form)
     signoffs = forms.round_signoffs(assessment)
     document = forms.assessment_document(assessment, chosen, signoffs)
-    timestamp = signoffs[-1].at if signoffs else None
+    if signoffs:
+        timestamp = signoffs[-1].at
+    else:
+        timestamp = None if assessment.status == Status.DRAFT else assessment.created_at
     return document, timestamp, chosen[0] if len(chosen) == 1 else "all"
 
 

@@ -170,3 +170,28 @@ def role_from_text(text: str) -> Role:
             return role
     choices = "、".join(f"{r.value}（{r.label}）" for r in Role)
     raise DomainError(f"角色「{text}」不存在（可用：{choices}）", where="role")
+
+
+@transaction.atomic
+def set_notifications(*, user, email: bool) -> Membership:
+    """The user's own choice to get e-mail notices (通知設定) or not.
+
+    Side effects: saves Membership.email_notifications and records the change in the audit
+    trail (nothing when unchanged). A user without a role gets no notices to turn off.
+    """
+    from servplan.audit.domain import record
+
+    m = Membership.objects.select_for_update().filter(user_id=user.pk).first()
+    if m is None:
+        raise DomainError("此帳號沒有角色，不會收到通知", where="email_notifications")
+    if m.email_notifications != email:
+        record(
+            user=user,
+            obj=m,
+            field="email_notifications",
+            old="開啟" if m.email_notifications else "關閉",
+            new="開啟" if email else "關閉",
+        )
+        m.email_notifications = email
+        m.save(update_fields=["email_notifications"])
+    return m

@@ -82,6 +82,10 @@ class Membership(models.Model):
     role = models.CharField(
         pgettext_lazy("membership", "角色"), max_length=20, choices=Role.choices
     )
+    # The person's own choice (通知設定); mail goes only to an address on the user.
+    email_notifications = models.BooleanField(
+        pgettext_lazy("membership", "電子郵件通知"), default=True
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("model", "人員角色")

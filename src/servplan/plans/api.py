@@ -15,7 +15,12 @@ from servplan.offices.domain import find_office
 from servplan.plans import domain
 from servplan.plans.access import can_start, get_plan_for_user, visible_plans
 from servplan.plans.checks import check_plan
-from servplan.plans.serializers import plan_to_dict, plans_for_export, practice_to_dict
+from servplan.plans.serializers import (
+    plan_sections,
+    plan_to_dict,
+    plans_for_export,
+    practice_to_dict,
+)
 from servplan.programs.models import Measure, Practice
 
 router = Router(tags=["plans"])
@@ -97,7 +102,7 @@ def patch_plan(request, plan_id: int, payload: SectionsIn):
         supplementary=payload.supplementary,
         expected_version=payload.version,
     )
-    return domain.section_values(plan)
+    return plan_sections(plan)
 
 
 @router.get("/plans/{plan_id}/checks/")

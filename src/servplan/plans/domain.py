@@ -23,6 +23,7 @@ from servplan.offices.domain import find_office
 from servplan.offices.models import Department, Office
 from servplan.plans.access import can_edit, can_start
 from servplan.plans.models import OfficePlan, PlanStatus
+from servplan.plans.serializers import plan_sections, practice_to_dict
 from servplan.programs.domain import copy_outline
 from servplan.programs.models import Measure, Practice, PracticeDepartment, Program
 
@@ -211,30 +212,6 @@ def practice_label(practice: Practice) -> str:
     return f"{name}（{practice.number}）" if practice.number else name
 
 
-def practice_values(practice: Practice) -> dict:
-    """What a conflict shows: the newer values and the version to edit them from."""
-    return {
-        "text": practice.text,
-        "departments": [link.department.name for link in practice.department_links.all()],
-        "period": practice.period,
-        "target": practice.target,
-        "not_applicable": practice.not_applicable,
-        "not_applicable_reason": practice.not_applicable_reason,
-        "version": practice.version,
-    }
-
-
-def section_values(plan: OfficePlan) -> dict:
-    return {
-        "basis": plan.basis,
-        "goals": plan.goals,
-        "targets": plan.targets,
-        "steps": plan.step_list,
-        "supplementary": plan.supplementary,
-        "version": plan.version,
-    }
-
-
 def _editable_plan(*, user, where: str, **lookup) -> OfficePlan:
     """The plan, locked; refused unless the user may edit it and it is still a draft."""
     plan = OfficePlan.objects.select_for_update(of=("self",)).select_related("office").get(**lookup)
@@ -264,7 +241,7 @@ def _check_version(current: Practice, expected_version: int) -> None:
         raise Conflict(
             f"{where}：此作法已被他人修改（目前為第 {current.version} 版），請重新載入後再修改",
             where=where,
-            current=practice_values(current),
+            current=practice_to_dict(current),
         )
 
 
@@ -552,7 +529,7 @@ def update_plan_sections(
             f"{current.title}：計畫內容已被他人修改（目前為第 {current.version} 版），"
             "請重新載入後再修改",
             where="version",
-            current=section_values(current),
+            current=plan_sections(current),
         )
     before = {name: getattr(current, name) for name in SECTIONS}
     given = {"basis": basis, "goals": goals, "targets": targets, "supplementary": supplementary}

@@ -12,6 +12,18 @@ def plans_for_export() -> QuerySet[OfficePlan]:
     )
 
 
+def plan_sections(plan: OfficePlan) -> dict:
+    """壹 to 陸 and the version that covers them (also what a stale save is shown)."""
+    return {
+        "basis": plan.basis,
+        "goals": plan.goals,
+        "targets": plan.targets,
+        "steps": plan.step_list,
+        "supplementary": plan.supplementary,
+        "version": plan.version,
+    }
+
+
 def practice_to_dict(practice) -> dict:
     return {
         "id": practice.id,
@@ -65,11 +77,6 @@ def plan_to_dict(plan: OfficePlan) -> dict:
         "title": plan.title,
         "status": plan.status,
         "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
-        "basis": plan.basis,
-        "goals": plan.goals,
-        "targets": plan.targets,
-        "steps": plan.step_list,
-        "supplementary": plan.supplementary,
-        "version": plan.version,
+        **plan_sections(plan),
         "facets": plan_facets(plan),
     }

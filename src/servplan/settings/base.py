@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An HTMX save whose session is gone: a 401 fragment instead of the login page.
+    "servplan.core.middleware.HtmxSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it turns a lockout flagged during the login into the refusal page.
@@ -152,3 +154,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 DATA_DIR = BASE_DIR / "data"
 REPO_DIR = REPO_ROOT
+
+# E-mail notices (servplan.offices.notifications): printed on the console here and in the
+# demo; the production settings send them by SMTP. Links in them start with SERVPLAN_BASE_URL.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("SERVPLAN_EMAIL_FROM", "servplan@localhost")
+SERVPLAN_BASE_URL = os.environ.get("SERVPLAN_BASE_URL", "http://127.0.0.1:8000")

@@ -6,6 +6,7 @@ One module per concern; every public function is re-exported here so callers imp
 
 from servplan.assessments.domain.cells import KEEP, cell_label, score_cell
 from servplan.assessments.domain.checks import Problem, blocking, check_assessment
+from servplan.assessments.domain.dates import date_version, set_assessed_on
 from servplan.assessments.domain.errors import AlreadyAttached, Conflict, NotAllowed
 from servplan.assessments.domain.evidence import (
     MAX_EVIDENCE_BYTES,
@@ -33,6 +34,7 @@ from servplan.assessments.domain.workflow import (
     decide,
     reopen_assessment,
     submit_assessment,
+    waiting_on,
 )
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "check_assessment",
     "create_assessment",
     "current_round",
+    "date_version",
     "decide",
     "finding_values",
     "improvement_label",
@@ -61,7 +64,9 @@ __all__ = [
     "remove_evidence",
     "reopen_assessment",
     "score_cell",
+    "set_assessed_on",
     "set_chain",
     "submit_assessment",
     "update_finding",
+    "waiting_on",
 ]

@@ -67,7 +67,8 @@ def update_finding(
     improvement (wording, status) moves the row's version too, so no edit of it is lost.
     Side effects: saves the Finding (version bumped), creates/updates Improvement and FollowUp
     rows, audit entries for every changed field. Refuses stale versions (Conflict with the
-    newer values) and non-draft work.
+    newer values), non-draft work, and a status or progress for a row left without a
+    recommendation (it would be dropped).
     """
     where = cell_label(finding.cell)
     assessment = Assessment.objects.select_for_update().get(pk=finding.assessment_id)
@@ -114,6 +115,8 @@ def update_finding(
         elif text != improvement.recommendation:
             _reword(improvement, text, user, assessment)
             improvement_changed = True
+    if improvement is None:
+        _refuse_without_improvement(before["improvement"], improvement_status, progress, where)
     if improvement is not None and improvement_status is not None:
         improvement_changed |= _set_improvement_status(
             improvement, improvement_status, user, assessment.pk, where=where
@@ -136,6 +139,18 @@ def update_finding(
         current.version += 1
         current.save()
     return current
+
+
+def _refuse_without_improvement(
+    let_go: Improvement | None, status: str | None, progress: str | None, where: str
+) -> None:
+    """A status or progress for a row left without an improvement would be dropped: refused,
+    so no save answers 已儲存 for it. The status of the improvement this save lets go of may
+    come along unchanged (the row's form posts what it showed)."""
+    if status not in (None, "") and not (let_go is not None and status == let_go.status):
+        raise DomainError(f"{where}：沒有建議改善事項的列不能設定改善狀態", where=where)
+    if progress is not None and normalize(progress):
+        raise DomainError(f"{where}：沒有建議改善事項的列不能填寫改善辦理情形", where=where)
 
 
 def _reword(improvement: Improvement, text: str, user, assessment: Assessment) -> None:

@@ -8,6 +8,7 @@ improvement, and every submit and approval keeps the forms as the signer saw the
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from servplan.assessments.access import can_review, visible_assessments
 from servplan.assessments.domain.checks import blocking, check_assessment
+from servplan.assessments.domain.dates import date_at_submit
 from servplan.assessments.domain.errors import Conflict, NotAllowed
 from servplan.assessments.models import (
     LOCKED_STATUSES,
@@ -30,6 +32,7 @@ from servplan.assessments.sheet import sheet_queryset
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
 from servplan.core.narrative import normalize
+from servplan.offices import notifications
 from servplan.offices.access import membership
 from servplan.offices.chains import chain_for
 from servplan.offices.models import Form, Role
@@ -88,6 +91,30 @@ def chain_state(assessment: Assessment, signoffs: list[SignOff] | None = None) -
     if Role.CLERK in chain:
         chain.remove(Role.CLERK)
     return ChainState(chain=[Role.CLERK, *chain], round=signed, status=assessment.status)
+
+
+def waiting_on(
+    assessment: Assessment, signoffs: list[SignOff] | None = None
+) -> tuple[Role, dt.datetime] | None:
+    """Whom the assessment waits on and since when, or None once HQ has reviewed it.
+
+    A draft waits on the clerk since it was returned, reopened or opened; a record in the
+    chain on the current signer since the previous step; a submitted one on HQ since the last
+    signature. Reads the chain state, so it can't disagree with who may sign.
+    """
+    rows = list(assessment.signoffs.all() if signoffs is None else signoffs)
+    if assessment.status == Status.DRAFT:
+        since = [assessment.created_at, assessment.reopened_at]
+        since += [s.at for s in rows if s.decision == Decision.RETURN]
+        return Role.CLERK, max(t for t in since if t is not None)
+    if assessment.status == Status.REVIEWED:
+        return None
+    state = chain_state(assessment, rows)
+    since = state.round[-1].at if state.round else assessment.updated_at
+    if assessment.status == Status.SUBMITTED:
+        return Role.HQ_REVIEWER, since
+    current = state.current
+    return (current[1], since) if current else None
 
 
 def _lock(assessment: Assessment) -> Assessment:
@@ -150,13 +177,17 @@ def _keep_signed_copy(assessment: Assessment, signoff: SignOff) -> None:
 
 
 @transaction.atomic
-def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Assessment:
+def submit_assessment(
+    *, assessment: Assessment, user, comment: str = "", assessed_on: dt.date | str | None = None
+) -> Assessment:
     """The office's clerk sends the draft into the sign-off chain.
 
     Refused while the pre-submit check reports errors (warnings do not block).
-    Side effects: each findings row keeps what it shows of its improvement (Finding.frozen);
+    Side effects: 考核日期 set to `assessed_on` when given, else to the day of the submit when
+    empty (audited); each findings row keeps what it shows of its improvement (Finding.frozen);
     SignOff(role=clerk, position=1, decision=submit) with the forms as signed (SignedCopy);
-    status draft → in_signoff (→ submitted when the chain has no other signer); audit entries.
+    status draft → in_signoff (→ submitted when the chain has no other signer); audit entries;
+    after commit, an e-mail to the first signer(s) (offices.notifications).
     """
     locked = _lock(assessment)
     m = membership(user)
@@ -171,11 +202,15 @@ def submit_assessment(*, assessment: Assessment, user, comment: str = "") -> Ass
         listed = "；".join(p.message for p in errors[:5])
         more = f"等 {len(errors)} 項" if len(errors) > 5 else ""
         raise DomainError(f"送出前檢查未通過{more}：{listed}", where=errors[0].where)
+    date_at_submit(locked, user, assessed_on)
+    assessment.assessed_on = locked.assessed_on
     _freeze(locked)
     signoff = _sign(locked, user, 1, Role.CLERK, Decision.SUBMIT, normalize(comment))
     state = chain_state(locked)
     _set_status(locked, Status.IN_SIGNOFF if state.signers else Status.SUBMITTED, user, assessment)
     _keep_signed_copy(locked, signoff)
+    if state.signers:
+        notifications.signoff_pending(assessment=locked, role=state.signers[0][1], after=signoff)
     return assessment
 
 
@@ -187,6 +222,7 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
     and the chain restarts at the clerk; the last approval submits it to HQ and locks it.
     Side effects: a SignOff row (an approval with the forms as signed, SignedCopy), the status
     change, audit entries for both; a return lets go of the frozen findings (Finding.frozen).
+    After commit, an e-mail to the next signer(s), or on a return to the clerk(s).
     """
     try:
         decision = Decision(decision)
@@ -212,10 +248,14 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
     if decision == Decision.RETURN:
         _set_status(locked, Status.DRAFT, user, assessment)
         _thaw(locked)
+        notifications.returned(assessment=locked, signoff=signoff)
         return signoff
-    if position == state.signers[-1][0]:
+    following = next((r for p, r in state.signers if p > position), None)
+    if following is None:
         _set_status(locked, Status.SUBMITTED, user, assessment)
     _keep_signed_copy(locked, signoff)
+    if following is not None:
+        notifications.signoff_pending(assessment=locked, role=following, after=signoff)
     return signoff
 
 
@@ -226,7 +266,7 @@ def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessmen
     A new round starts: the old round's signatures no longer count (chain, forms) and the rows
     show their improvements as they are now. The sign-offs and their signed copies stay.
     Side effects: status → draft; reopened_at/_by/reopen_reason set; Finding.frozen cleared;
-    audit entries for the reason and the status.
+    audit entries for the reason and the status; after commit, an e-mail to the clerk(s).
     """
     if not can_review(user) or not visible_assessments(user).filter(pk=assessment.pk).exists():
         raise NotAllowed("只有總處業務處或系統管理者可以重新開啟", where="reopen")
@@ -243,4 +283,5 @@ def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessmen
         setattr(assessment, field, getattr(locked, field))
     _set_status(locked, Status.DRAFT, user, assessment)
     _thaw(locked)
+    notifications.reopened(assessment=locked, user=user)
     return assessment

@@ -36,3 +36,9 @@ def subtract(a, b):
 def cjk(value):
     """1 → 一 (for 一、基礎服務 and （一）服務一致及正確性)."""
     return roc.cjk_number(int(value))
+
+
+@register.filter
+def roc_datetime(value):
+    """A moment in local time: 「114 年 3 月 21 日 14:05」."""
+    return roc.format_datetime(value)
