@@ -94,6 +94,18 @@ def submitted(assessment: Assessment) -> Assessment:
     return assessment
 
 
+def reviewed(assessment: Assessment, hq=None) -> Assessment:
+    """Walk `assessment` to HQ, give every cell a review score and mark it reviewed."""
+    from servplan.review.domain import mark_reviewed, review_cell
+
+    hq = hq or user(role=Role.HQ_REVIEWER)
+    if assessment.status != "submitted":
+        submitted(assessment)
+    for cs in assessment.cells.select_related("cell__dimension", "cell__item"):
+        review_cell(cell_score=cs, user=hq, score="4")
+    return mark_reviewed(assessment=assessment, user=hq)
+
+
 def program(*, roc_year: int = 114, facets: int = 1, practices: int = 2):
     """HQ's program: `facets` facets of one strategy and one sub-strategy with `practices` practices."""
     from servplan.programs.domain import build_outline

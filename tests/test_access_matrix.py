@@ -192,6 +192,11 @@ def reviews(role, state):
     return role in HQ and state == "submitted"
 
 
+def releases(role, state):
+    """Releasing a period: HQ, once an office's assessment of it is reviewed."""
+    return role in HQ and state == "reviewed"
+
+
 def plan_sees(role, state):
     """Plans: the office and admins always, HQ once submitted (the plan is a draft in "draft")."""
     return role in OFFICE or role == "admin" or (role == "hq_reviewer" and state != "draft")
@@ -291,6 +296,17 @@ def form_file(w):
     """A correct score sheet of the world's office, as the extracted-text form."""
     sheet = small_sheet(office=w.assessment.office.name, period="113 年度 7 月至 12 月")
     return SimpleUploadedFile("form.txt", to_txt(sheet.blocks()))
+
+
+PERIOD = lambda w: {"period": "114-1-6"}  # noqa: E731
+
+
+def released(w):
+    """The world's period released (as if HQ had), to withdraw with a reason."""
+    from servplan.review.models import ReviewRelease
+
+    ReviewRelease.objects.get_or_create(roc_year=114, start_month=1, end_month=6)
+    return {"period": "114-1-6", "reason": "複評分數有誤"}
 
 
 PLAN_API = lambda w: {"plan_id": w.plan.pk}  # noqa: E731
@@ -403,8 +419,11 @@ RULES: dict[str, Rule] = {
     ),
     "review-mark": Rule("POST", reviews, visible=review_page, kwargs=A, write=True),
     "review-release": Rule(
-        "POST", hq, visible=logged_in, data=lambda w: {"period": "114-1-6"}, write=True
+        "POST", releases, visible=logged_in, data=lambda w: {"period": "114-1-6"}, write=True
     ),
+    "review-release-confirm": Rule("GET", hq, kwargs=PERIOD),
+    "review-withdraw-confirm": Rule("GET", hq, kwargs=PERIOD),
+    "review-withdraw": Rule("POST", hq, visible=logged_in, data=released, write=True),
     # plans
     "plan-detail": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}),
     "plan-export": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk, "fmt": "odt"}),
@@ -465,8 +484,9 @@ RULES: dict[str, Rule] = {
     ),
     "api:mark_reviewed": Rule("POST", reviews, visible=sees, kwargs=A_API, write=True),
     "api:release": Rule(
-        "POST", hq, visible=logged_in, data=lambda w: {"period": "114-1-6"}, write=True
+        "POST", releases, visible=logged_in, data=lambda w: {"period": "114-1-6"}, write=True
     ),
+    "api:withdraw_release": Rule("POST", hq, visible=logged_in, data=released, write=True),
     "api:list_plans": Rule("GET", logged_in),
     "api:get_plan": Rule("GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}),
     "api:plan_export": Rule(

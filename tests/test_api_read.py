@@ -53,3 +53,17 @@ def test_plans(sample, make, bearer, client):
     [plan] = client.get("/api/plans/", **own).json()
     assert plan["kind"] == "plan" and plan["approved_on"] == "2023-03-21"
     assert client.get(f"/api/plans/{plan['id']}/", **own).json()["roc_year"] == 112
+
+
+def test_the_docs_page_loads_everything_from_this_site(db, client):
+    """Swagger UI's script and style are our static files (the CSP allows no CDN, offices run
+    offline), and no online validator is called."""
+    import re
+
+    html = client.get("/api/docs").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
+    assert all(s.startswith("/") for s in sources), sources
+    assert '"validatorUrl": null' in html
+    for source in sources:
+        assert client.get(source).status_code == 200, source

@@ -120,3 +120,70 @@ def test_a_name_that_fits_is_kept_whole(case):
     name = "報" * 196 + ".pdf"
     evidence = add_evidence(cell_score=cell, user=clerk, upload=SimpleUploadedFile(name, PDF))
     assert evidence.name == name
+
+
+def test_the_same_file_is_not_attached_twice(case):
+    from servplan.assessments.domain import AlreadyAttached
+
+    a, cell, clerk = case
+    first = add_evidence(cell_score=cell, user=clerk, upload=SimpleUploadedFile("r.pdf", PDF))
+    with pytest.raises(AlreadyAttached, match="此檔案已附於本格（「r.pdf」）") as refused:
+        add_evidence(cell_score=cell, user=clerk, upload=SimpleUploadedFile("改名.pdf", PDF))
+    assert refused.value.evidence == first
+    assert Evidence.objects.filter(cell_score=cell).count() == 1
+    other = a.cells.exclude(pk=cell.pk).first()
+    add_evidence(cell_score=other, user=clerk, upload=SimpleUploadedFile("r.pdf", PDF))
+    add_evidence(cell_score=cell, user=clerk, upload=SimpleUploadedFile("r2.pdf", PDF + b" "))
+    assert Evidence.objects.count() == 3
+
+
+def test_uploading_a_file_again_on_the_page_says_it_is_there(case, client):
+    a, cell, clerk = case
+    client.login(username=clerk.username, password=PASSWORD)
+    url = reverse("assessment-evidence-upload", args=[a.pk, cell.pk])
+    for _ in range(3):
+        response = client.post(url, {"file": SimpleUploadedFile("r.pdf", PDF)}, follow=True)
+    assert "此檔案已附於本格" in response.text
+    assert Evidence.objects.filter(cell_score=cell).count() == 1
+
+
+def test_deleting_asks_first(case, client):
+    """✕ opens a confirmation (a <details>, no script); only its button deletes."""
+    import re
+
+    a, cell, clerk = case
+    evidence = add_evidence(cell_score=cell, user=clerk, upload=SimpleUploadedFile("r.pdf", PDF))
+    client.login(username=clerk.username, password=PASSWORD)
+    html = client.get(reverse("assessment-detail", args=[a.pk])).text
+    delete_url = reverse("assessment-evidence-delete", args=[a.pk, evidence.pk])
+    block = re.search(r"<details[^>]*>(?:(?!</details>).)*</details>", html, re.S).group(0)
+    assert "<summary" in block and delete_url in block and "確定刪除「r.pdf」" in block
+    assert html.count(delete_url) == 1  # no delete button outside the confirmation
+
+
+def test_copied_evidence_keeps_its_digest(case, make):
+    from servplan.assessments.domain import create_assessment
+    from servplan.core.roc import Period
+
+    a, cell, clerk = case
+    first = add_evidence(cell_score=cell, user=clerk, upload=SimpleUploadedFile("r.pdf", PDF))
+    new = create_assessment(
+        office=a.office, rubric=a.rubric, period=Period(114, 7, 12), user=clerk, copy_from=a
+    )
+    [copy] = Evidence.objects.filter(cell_score__assessment=new)
+    assert copy.sha256 == first.sha256 and len(first.sha256) == 64
+
+
+def test_the_migration_digests_files_attached_before(case):
+    import importlib
+
+    from django.apps import apps
+
+    _, cell, clerk = case
+    evidence = add_evidence(cell_score=cell, user=clerk, upload=SimpleUploadedFile("r.pdf", PDF))
+    digest = evidence.sha256
+    Evidence.objects.filter(pk=evidence.pk).update(sha256="")
+    migration = importlib.import_module("servplan.assessments.migrations.0004_evidence_sha256")
+    migration.digest_stored_files(apps, None)
+    evidence.refresh_from_db()
+    assert evidence.sha256 == digest

@@ -63,3 +63,33 @@ def test_the_history_hides_the_review_until_release(db, make, call):
     assert call(make.user(office=make.office()), "get", url).status_code == 404
     release_reviews(period=a.period, user=hq)
     assert call(make.user(office=a.office), "get", url).json() == full
+
+
+def test_a_release_is_withdrawn_with_a_reason(db, make, call):
+    from servplan.review.models import ReviewRelease
+
+    a = make.reviewed(make.assessment())
+    hq = make.user(role=Role.HQ_REVIEWER)
+    url = "/api/review/releases/withdraw/"
+    assert call(hq, "post", url, {"period": "114-1-6", "reason": "誤按"}).status_code == 409
+    assert call(hq, "post", "/api/review/releases/", {"period": "114-1-6"}).status_code == 201
+    clerk = make.user(office=a.office)
+    assert call(clerk, "post", url, {"period": "114-1-6", "reason": "x"}).status_code == 403
+    response = call(hq, "post", url, {"period": "114-1-6", "reason": ""})
+    assert response.status_code == 400 and response.json()["where"] == "reason"
+    response = call(hq, "post", url, {"period": "114-1-6", "reason": "分數誤植"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "period": {"roc_year": 114, "start_month": 1, "end_month": 6},
+        "released": False,
+    }
+    assert not ReviewRelease.objects.exists()
+    assert "review" not in call(clerk, "get", f"/api/assessments/{a.pk}/").json()
+
+
+def test_nothing_reviewed_nothing_to_release(db, make, call):
+    make.submitted(make.assessment())
+    response = call(
+        make.user(role=Role.HQ_REVIEWER), "post", "/api/review/releases/", {"period": "114-1-6"}
+    )
+    assert response.status_code == 400 and "尚無完成複評的區營業處" in response.json()["detail"]

@@ -33,7 +33,7 @@ def test_hq_reviews_side_by_side_then_releases(done, make, as_user):
     )
     assert (
         response.status_code == 200
-        and f'<span id="diff-{first.pk}" hx-swap-oob="true">-1<' in response.text
+        and f'<span id="diff-{first.pk}" class="diff" hx-swap-oob="true">-1<' in response.text
     )
     client.post(
         reverse("review-cell", args=[done.pk, second.pk]),
@@ -74,3 +74,97 @@ def test_the_history_page_hides_the_review_until_release(done, make, as_user):
     assert as_user(make.user(office=make.office())).get(url).status_code == 404
     as_user(hq).post(reverse("review-release"), {"period": "114-1-6"})
     assert "複評意見祕密1" in as_user(clerk).get(url).text
+
+
+def test_release_is_offered_only_once_an_office_is_reviewed(done, make, as_user):
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
+    text = client.get(reverse("review-list")).text
+    assert 'id="release-114-1-6"' not in text and "尚無完成複評的區營業處" in text
+    make.reviewed(done)
+    text = client.get(reverse("review-list")).text
+    assert 'id="release-114-1-6"' in text
+    assert reverse("review-release-confirm", args=["114-1-6"]) in text
+
+
+def test_releasing_asks_first_saying_how_many_are_reviewed(db, make, as_user):
+    from servplan.offices.models import Office
+    from servplan.review.models import ReviewRelease
+
+    make.reviewed(make.assessment())
+    make.submitted(make.assessment())
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
+    page = client.get(reverse("review-release-confirm", args=["114-1-6"]))
+    offices = Office.objects.count()
+    assert f"{offices} 個區營業處中 1 個已完成複評，1 個尚待複評" in page.text
+    assert 'id="release-confirm"' in page.text
+    assert not ReviewRelease.objects.exists()  # looking is not releasing
+    response = client.post(reverse("review-release"), {"period": "114-1-6"}, follow=True)
+    assert "已公布 114 年度 1 月至 6 月 的複評結果" in response.text
+    assert ReviewRelease.objects.count() == 1
+    assert 'id="withdraw-114-1-6"' in response.text
+
+
+def test_hq_withdraws_a_release_giving_a_reason(done, make, as_user):
+    from servplan.audit.models import AuditEntry
+    from servplan.review.domain import release_reviews
+    from servplan.review.models import ReviewRelease
+
+    hq = make.user(role=Role.HQ_REVIEWER)
+    make.reviewed(done, hq)
+    release_reviews(period=done.period, user=hq)
+    client = as_user(hq)
+    page = client.get(reverse("review-withdraw-confirm", args=["114-1-6"]))
+    assert "撤回原因" in page.text and 'id="withdraw-confirm"' in page.text
+    response = client.post(reverse("review-withdraw"), {"period": "114-1-6", "reason": " "})
+    assert response.status_code == 400 and "撤回公布須填寫原因" in response.text
+    assert ReviewRelease.objects.exists()
+    response = client.post(
+        reverse("review-withdraw"), {"period": "114-1-6", "reason": "分數誤植"}, follow=True
+    )
+    assert "已撤回 114 年度 1 月至 6 月 的複評公布" in response.text
+    assert not ReviewRelease.objects.exists()
+    assert AuditEntry.objects.get(field="withdrawn").new == "分數誤植"
+    assert 'id="release-114-1-6"' in response.text  # it may be released again
+    response = client.post(reverse("review-withdraw"), {"period": "114-1-6", "reason": "再撤"})
+    assert response.status_code == 409 and "尚未公布" in response.text
+
+
+def test_an_unreadable_period_is_404(db, make, as_user):
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
+    assert client.get(reverse("review-release-confirm", args=["nope"])).status_code == 404
+
+
+def test_completing_a_review_names_every_missing_cell(db, make, as_user):
+    a = make.submitted(make.assessment(rubric_=make.rubric(dimensions=3, items=4)))
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
+    response = client.post(reverse("review-mark", args=[a.pk]), follow=True)
+    assert "尚有 12 格未填複評分數" in response.text
+    assert "構面1／項目1" in response.text and "構面3／項目4" in response.text
+
+
+def test_only_a_lower_review_score_is_marked(done, make, as_user):
+    """Red (.diff) says HQ gave less: an equal or higher review score is not marked."""
+    import re
+
+    from servplan.review.domain import review_cell
+
+    hq = make.user(role=Role.HQ_REVIEWER)
+    lower, same = done.cells.select_related("cell__dimension", "cell__item").order_by("id")
+    review_cell(cell_score=lower, user=hq, score="4")  # self-assessed 5
+    review_cell(cell_score=same, user=hq, score="5")
+    client = as_user(hq)
+    text = client.get(reverse("review-detail", args=[done.pk])).text
+    assert re.search(rf'<span id="diff-{lower.pk}" class="diff">-1</span>', text)
+    assert re.search(rf'<span id="diff-{same.pk}">0</span>', text)
+    response = client.post(
+        reverse("review-cell", args=[done.pk, same.pk]),
+        {"review_score": "6", "version": same.version},
+    )
+    assert f'<span id="diff-{same.pk}" hx-swap-oob="true">1</span>' in response.text
+    make.reviewed(done, hq)
+    from servplan.review.domain import release_reviews
+
+    release_reviews(period=done.period, user=hq)
+    director = make.user(office=done.office, role=Role.DIRECTOR)
+    office_page = as_user(director).get(reverse("assessment-detail", args=[done.pk])).text
+    assert '<span class="diff">-1</span>' in office_page and "<span>0</span>" not in office_page

@@ -92,6 +92,7 @@ def test_a_locked_sheet_with_released_review_scores_keeps_its_queries_too(
     from servplan.review.domain import release_reviews
 
     a = make.submitted(make.assessment(rubric_=make.rubric(dimensions=dimensions, items=items)))
+    make.reviewed(make.assessment())  # another office's: the period can be released
     release_reviews(period=Period(114, 1, 6), user=make.user(role=Role.HQ_REVIEWER))
     client = as_user(make.user(office=a.office, role=Role.DIRECTOR))
     # as above (sign-offs come with their signers), plus whether the period's review is released

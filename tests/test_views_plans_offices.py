@@ -62,3 +62,14 @@ def test_admin_opens_for_admins(shipped, make, as_user):
         "admin:plans_officeplan_changelist",
     ]:
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_offices_page_lists_them_in_their_order(shipped, make, as_user):
+    """As data/offices.yaml orders them (north to south, then the islands and the east)."""
+    import yaml
+    from django.conf import settings
+
+    data = yaml.safe_load((settings.DATA_DIR / "offices.yaml").read_text(encoding="utf-8"))
+    text = as_user(make.user(office=make.office())).get(reverse("office-list")).text
+    names = [o["name"] for o in data["offices"]]
+    assert sorted(names, key=text.index) == names

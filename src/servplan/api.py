@@ -6,7 +6,7 @@ turns domain errors into HTTP answers.
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 
@@ -35,7 +35,14 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(title="servplan API", version="1", auth=BearerToken(), urls_namespace="api")
+api = NinjaAPI(
+    title="servplan API",
+    version="1",
+    auth=BearerToken(),
+    urls_namespace="api",
+    # No online validator badge: it would call swagger.io from an office without the internet.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
 
 
 @api.exception_handler(DomainError)

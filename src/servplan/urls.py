@@ -14,3 +14,9 @@ urlpatterns = [
     path("", include("servplan.documents.urls")),
     path("", include("servplan.imports.urls")),
 ]
+
+# Error pages in the site's layout with the reason; 500 stays Django's view, whose page
+# (500.html) needs neither the request nor the database.
+handler400 = "servplan.core.views.bad_request"
+handler403 = "servplan.core.views.permission_denied"
+handler404 = "servplan.core.views.page_not_found"

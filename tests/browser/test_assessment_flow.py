@@ -91,6 +91,10 @@ def test_the_whole_path(browser, live_server, make, shots):
     shots(reviewer, "hq-review-side-by-side")
     reviewer.click("#mark-reviewed")
     reviewer.click("#release-114-1-6")
+    # Releasing asks first, saying how far the period's review is.
+    expect(reviewer.locator("#release-summary")).to_contain_text("1 個已完成複評")
+    shots(reviewer, "hq-release-confirmation")
+    reviewer.click("#release-confirm")
     expect(reviewer.locator(".messages")).to_contain_text("已公布")
     shots(reviewer, "hq-reviewed-and-released")
     reviewer.context.close()

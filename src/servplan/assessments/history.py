@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from servplan.assessments.models import Assessment, ImprovementStatus, Status
 from servplan.audit.models import AuditEntry
 
@@ -35,9 +37,11 @@ TYPE_LABELS = {
 }
 
 
-def history_entries(assessment: Assessment, *, user) -> list[AuditEntry]:
-    """The entries `user` may read, oldest first, each with `object_label`, `field_label`,
-    `old_label` and `new_label` set (3 queries, 4 for office staff).
+def history_entries(
+    assessment: Assessment, *, user, newest_first: bool = False
+) -> list[AuditEntry]:
+    """The entries `user` may read, oldest first (or newest), each with `object_label`,
+    `field_label`, `old_label`, `new_label` and `person` set (3 queries, 4 for office staff).
 
     HQ's review entries are left out (not merely blanked) until `user` may see the review."""
     from servplan.review.domain import REVIEW_FIELDS, reviews_visible
@@ -45,7 +49,8 @@ def history_entries(assessment: Assessment, *, user) -> list[AuditEntry]:
     trail = AuditEntry.objects.filter(assessment_id=assessment.pk)
     if not reviews_visible(user, assessment):
         trail = trail.exclude(object_type="assessments.cellscore", field__in=REVIEW_FIELDS)
-    entries = list(trail.select_related("user").order_by("at", "id"))
+    order = ("-at", "-id") if newest_first else ("at", "id")
+    entries = list(trail.select_related("user").order_by(*order))
     cells = {
         c.pk: f"{c.cell.dimension.name}／{c.cell.item.name}"
         for c in assessment.cells.select_related("cell__dimension", "cell__item")
@@ -67,4 +72,35 @@ def history_entries(assessment: Assessment, *, user) -> list[AuditEntry]:
         values = VALUE_LABELS.get((e.object_type, e.field), {})
         e.old_label = values.get(e.old, e.old)
         e.new_label = values.get(e.new, e.new)
+        e.person = e.user.get_username() if e.user else SYSTEM
     return entries
+
+
+# Who an entry without a user is (a command-line import, a migration).
+SYSTEM = "系統"
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """The history page's filter: one field (its code) and/or one person (a username)."""
+
+    field: str = ""
+    person: str = ""
+
+    def apply(self, entries: list[AuditEntry]) -> list[AuditEntry]:
+        return [
+            e
+            for e in entries
+            if (not self.field or e.field == self.field)
+            and (not self.person or e.person == self.person)
+        ]
+
+
+def filter_choices(entries: list[AuditEntry]) -> dict[str, list[tuple[str, str]]]:
+    """What the filter offers: the fields and the people that occur in `entries`."""
+    fields = {e.field: e.field_label for e in entries}
+    people = sorted({e.person for e in entries})
+    return {
+        "fields": sorted(fields.items(), key=lambda kv: kv[1]),
+        "people": [(p, p) for p in people],
+    }

@@ -357,6 +357,8 @@ class Evidence(models.Model):
     name = models.CharField(pgettext_lazy("evidence", "檔名"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(pgettext_lazy("evidence", "大小"))
+    # Of the content: the same file attached to the same cell again is recognized, not stored.
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

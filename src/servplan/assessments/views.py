@@ -20,7 +20,7 @@ from servplan.assessments.access import (
     visible_assessments,
 )
 from servplan.assessments.domain.evidence import ACCEPT, MAX_EVIDENCE_BYTES
-from servplan.assessments.history import history_entries
+from servplan.assessments.history import HistoryFilter, filter_choices, history_entries
 from servplan.assessments.models import (
     Assessment,
     CellScore,
@@ -352,13 +352,18 @@ def reopen(request, pk: int):
 
 @login_required
 def history(request, pk: int):
+    """The trail newest first, filtered by field and/or person (?field=score&person=clerk)."""
     assessment = get_assessment_for_user(request.user, pk)
+    entries = history_entries(assessment, user=request.user, newest_first=True)
+    chosen = HistoryFilter(field=request.GET.get("field", ""), person=request.GET.get("person", ""))
     return render(
         request,
         "assessments/assessment_history.html",
         {
             "a": assessment,
-            "entries": history_entries(assessment, user=request.user),
+            "entries": chosen.apply(entries),
+            "filter": chosen,
+            "choices": filter_choices(entries),
             "signoffs": assessment.signoffs.select_related("user"),
         },
     )
@@ -375,6 +380,8 @@ def evidence_upload(request, pk: int, cell_id: int):
         try:
             domain.add_evidence(cell_score=cell, user=request.user, upload=upload)
             messages.success(request, f"{domain.cell_label(cell.cell)}：已上傳「{upload.name}」")
+        except domain.AlreadyAttached as exc:
+            messages.info(request, exc.message)
         except DomainError as exc:
             messages.error(request, exc.message)
     return redirect(reverse("assessment-detail", args=[pk]) + f"#cell-{cell.pk}")

@@ -1,7 +1,8 @@
 """Download buttons: the same exports as the API and the CLI, behind the same access rules."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponse
 
 from servplan.assessments.access import get_assessment_for_user
 from servplan.assessments.sheet import sheet_queryset
@@ -25,7 +26,7 @@ def assessment_export(request, pk: int, fmt: str):
             export_assessment(assessment, fmt=fmt, form=request.GET.get("form", "all"))
         )
     except DomainError as exc:
-        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+        raise BadRequest(exc.message) from exc
 
 
 @login_required
@@ -43,4 +44,4 @@ def plan_export(request, pk: int, fmt: str):
     try:
         return file_response(export_plan(plan, fmt=fmt))
     except DomainError as exc:
-        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+        raise BadRequest(exc.message) from exc

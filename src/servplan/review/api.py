@@ -1,4 +1,5 @@
-"""HQ review endpoints (複評): per-cell review scores, marking reviewed, releasing a period."""
+"""HQ review endpoints (複評): per-cell review scores, marking reviewed, releasing a period
+and withdrawing a release."""
 
 from typing import Any
 
@@ -57,3 +58,17 @@ def release(request, payload: ReleaseIn):
     return json(
         {"period": release.period.as_dict(), "released_at": release.released_at.isoformat()}, 201
     )
+
+
+class WithdrawIn(Schema):
+    period: PeriodIn | str
+    reason: str
+
+
+@router.post("/review/releases/withdraw/")
+@refusals
+def withdraw_release(request, payload: WithdrawIn):
+    """Take back a period's release, saying why: the offices no longer see its review."""
+    period = _period(payload.period)
+    domain.withdraw_release(period=period, user=request.user, reason=payload.reason)
+    return {"period": period.as_dict(), "released": False}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from servplan.assessments.access import can_review, visible_assessments
@@ -14,6 +16,7 @@ from servplan.core.narrative import normalize
 from servplan.core.parsing import parse_whole
 from servplan.core.roc import Period
 from servplan.core.scores import ScoreError, parse_score
+from servplan.offices.models import Office
 from servplan.review.models import ReviewRelease
 
 # The cell fields HQ writes; they (and their audit entries) stay hidden until release.
@@ -85,7 +88,10 @@ def mark_reviewed(*, assessment: Assessment, user) -> Assessment:
         if c.review_score is None
     ]
     if missing:
-        raise DomainError(f"{missing[0]}：尚未填複評分數", where=missing[0])
+        # Every missing cell at once: HQ fills them all in one pass, not one refusal each.
+        raise DomainError(
+            f"尚有 {len(missing)} 格未填複評分數：{'、'.join(missing)}", where=missing[0]
+        )
     record(
         user=user,
         obj=locked,
@@ -99,14 +105,52 @@ def mark_reviewed(*, assessment: Assessment, user) -> Assessment:
     return assessment
 
 
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """Where a period's review stands: what releasing it would show, and to how many."""
+
+    period: Period
+    offices: int  # every district office
+    reviewed: int  # offices whose assessment HQ marked reviewed
+    pending: int  # offices whose assessment waits for HQ's review
+    release: ReviewRelease | None
+
+    def __str__(self) -> str:
+        text = f"{self.offices} 個區營業處中 {self.reviewed} 個已完成複評"
+        return text + (f"，{self.pending} 個尚待複評" if self.pending else "")
+
+
+def release_summary(period: Period) -> ReleaseSummary:
+    """The counts HQ reads before releasing or withdrawing `period` (「25 個區營業處中 12 個已完成複評」)."""
+    in_period = Assessment.objects.filter(
+        roc_year=period.roc_year, start_month=period.start_month, end_month=period.end_month
+    )
+
+    def offices_with(status: str) -> int:
+        return in_period.filter(status=status).values("office").distinct().count()
+
+    return ReleaseSummary(
+        period=period,
+        offices=Office.objects.count(),
+        reviewed=offices_with(Status.REVIEWED),
+        pending=offices_with(Status.SUBMITTED),
+        release=ReviewRelease.objects.filter(
+            roc_year=period.roc_year, start_month=period.start_month, end_month=period.end_month
+        ).first(),
+    )
+
+
 @transaction.atomic
 def release_reviews(*, period: Period, user) -> ReviewRelease:
     """Let the offices see the review scores of `period`.
 
-    Side effects: a ReviewRelease row (once per period), an audit entry on it.
+    Refused before HQ has finished reviewing any office's assessment of the period, and once
+    released. Side effects: a ReviewRelease row (once per period), an audit entry on it.
     """
     if not can_review(user):
         raise NotAllowed("只有總處業務處可以公布複評", where="release")
+    if not release_summary(period).reviewed:
+        raise DomainError(f"{period}：尚無完成複評的區營業處，不能公布", where="period")
     release, created = ReviewRelease.objects.get_or_create(
         roc_year=period.roc_year,
         start_month=period.start_month,
@@ -117,6 +161,31 @@ def release_reviews(*, period: Period, user) -> ReviewRelease:
         raise DomainError(f"{period} 的複評已公布", where="period")
     record(user=user, obj=release, field="released", new=str(period))
     return release
+
+
+@transaction.atomic
+def withdraw_release(*, period: Period, user, reason: str) -> None:
+    """Take back the release of `period`: the offices no longer see its review scores.
+
+    HQ may release it again later. Side effects: deletes the ReviewRelease row, an audit entry
+    (on the release, field "withdrawn") with the reason.
+    """
+    if not can_review(user):
+        raise NotAllowed("只有總處業務處可以撤回公布", where="release")
+    reason = normalize(reason)
+    if not reason:
+        raise DomainError("撤回公布須填寫原因", where="reason")
+    release = (
+        ReviewRelease.objects.select_for_update()
+        .filter(
+            roc_year=period.roc_year, start_month=period.start_month, end_month=period.end_month
+        )
+        .first()
+    )
+    if release is None:
+        raise Conflict(f"{period} 的複評尚未公布，不需撤回", where="period")
+    record(user=user, obj=release, field="withdrawn", old=str(period), new=reason)
+    release.delete()
 
 
 def reviews_visible(user, assessment: Assessment, released: bool | None = None) -> bool:

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from servplan.assessments.access import can_review, get_assessment_for_user, visible_assessments
+from servplan.assessments.domain import Conflict
 from servplan.assessments.models import CellScore, Status
 from servplan.assessments.sheet import build_sheet, sheet_queryset
 from servplan.core.errors import DomainError
 from servplan.core.parsing import parse_version
 from servplan.core.roc import Period, RocError, parse_period
 from servplan.review import domain
-from servplan.review.models import ReviewRelease
 
 
 def _hq_only(request) -> None:
@@ -32,7 +32,6 @@ def review_list(request):
         .filter(status__in=[Status.SUBMITTED, Status.REVIEWED])
         .select_related("office", "rubric")
     )
-    released = {r.period: r for r in ReviewRelease.objects.all()}
     periods = defaultdict(list)
     for a in assessments:
         periods[a.period].append(a)
@@ -41,11 +40,34 @@ def review_list(request):
         "review/review_list.html",
         {
             "periods": [
-                {"period": p, "assessments": rows, "release": released.get(p)}
+                {"summary": domain.release_summary(p), "assessments": rows}
                 for p, rows in sorted(periods.items(), reverse=True)
             ]
         },
     )
+
+
+def _period_or_404(slug: str) -> Period:
+    try:
+        return parse_period(slug)
+    except (RocError, DomainError):
+        raise Http404("找不到此考核期間") from None
+
+
+@login_required
+def release_confirm(request, period: str):
+    """What releasing the period will do, before HQ does it."""
+    _hq_only(request)
+    summary = domain.release_summary(_period_or_404(period))
+    return render(request, "review/release_confirm.html", {"summary": summary})
+
+
+@login_required
+def withdraw_confirm(request, period: str):
+    """Withdrawing a release: what it does, and the reason to give."""
+    _hq_only(request)
+    summary = domain.release_summary(_period_or_404(period))
+    return render(request, "review/withdraw_confirm.html", {"summary": summary})
 
 
 @login_required
@@ -118,4 +140,25 @@ def release(request):
         messages.success(request, f"已公布 {period} 的複評結果")
     except (DomainError, RocError) as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
+    return redirect("review-list")
+
+
+@login_required
+@require_POST
+def withdraw(request):
+    _hq_only(request)
+    period = _period_or_404(request.POST.get("period", ""))
+    try:
+        domain.withdraw_release(
+            period=period, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        summary = domain.release_summary(period)
+        return render(
+            request,
+            "review/withdraw_confirm.html",
+            {"summary": summary, "error": exc.message, "reason": request.POST.get("reason", "")},
+            status=409 if isinstance(exc, Conflict) else 400,
+        )
+    messages.success(request, f"已撤回 {period} 的複評公布，各區營業處不再看得到複評分數")
     return redirect("review-list")

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # For /api/docs: Swagger UI from django-ninja's own static files, not a CDN (the CSP
+    # allows scripts only from this site, and offices run without the internet).
+    "ninja",
     "servplan.core",
     "servplan.audit",
     "servplan.offices",
@@ -142,6 +145,8 @@ STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True
 
 MEDIA_ROOT = Path(os.environ.get("SERVPLAN_MEDIA_ROOT", VAR_DIR / "media"))
+
+CSRF_FAILURE_VIEW = "servplan.core.views.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -18,3 +18,11 @@ class Conflict(DomainError):
 
 class NotAllowed(DomainError):
     """The person may see the assessment but may not do this (e.g. it is not their turn)."""
+
+
+class AlreadyAttached(Conflict):
+    """The uploaded file is already attached to the cell (same content): `evidence` is it."""
+
+    def __init__(self, message: str, *, where: str = "", evidence) -> None:
+        super().__init__(message, where=where)
+        self.evidence = evidence

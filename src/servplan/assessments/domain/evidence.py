@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import PurePath
 
 import filetype
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from servplan.assessments.access import can_edit
 from servplan.assessments.domain.cells import cell_label, ensure_editable
-from servplan.assessments.domain.errors import NotAllowed
+from servplan.assessments.domain.errors import AlreadyAttached, NotAllowed
 from servplan.assessments.models import Assessment, CellScore, Evidence
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
@@ -73,7 +74,9 @@ def sniff(upload: UploadedFile) -> str | None:
 def add_evidence(*, cell_score: CellScore, user, upload: UploadedFile) -> Evidence:
     """Attach a file to a cell after checking its size and its content against its name.
 
-    Side effects: writes the file under MEDIA_ROOT/evidence/, an Evidence row, an audit entry.
+    A file whose content is already attached to the cell (same SHA-256, whatever its name) is
+    not stored again: AlreadyAttached names the one there. Side effects: writes the file under
+    MEDIA_ROOT/evidence/, an Evidence row, an audit entry.
     """
     where = cell_label(cell_score.cell)
     assessment = Assessment.objects.select_for_update().get(pk=cell_score.assessment_id)
@@ -96,8 +99,17 @@ def add_evidence(*, cell_score: CellScore, user, upload: UploadedFile) -> Eviden
         raise DomainError(
             f"{where}：檔案「{name}」不是可接受的格式（PDF、圖片或 Office／ODF 文件）", where=where
         )
+    digest = sha256_of(upload)
+    existing = Evidence.objects.filter(cell_score=cell_score, sha256=digest).first()
+    if existing is not None:
+        raise AlreadyAttached(
+            f"{where}：此檔案已附於本格（「{existing.name}」），未重複上傳",
+            where=where,
+            evidence=existing,
+        )
     evidence = Evidence(
         cell_score=cell_score,
+        sha256=digest,
         name=name,
         content_type=mime
         if mime not in ("application/zip", "application/x-cfb")
@@ -109,6 +121,16 @@ def add_evidence(*, cell_score: CellScore, user, upload: UploadedFile) -> Eviden
     evidence.save()
     record(user=user, obj=evidence, field="evidence", new=name, assessment_id=assessment.pk)
     return evidence
+
+
+def sha256_of(upload) -> str:
+    """The hex SHA-256 of an uploaded (or stored) file's content, read in chunks."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def _by_suffix(suffix: str) -> str:

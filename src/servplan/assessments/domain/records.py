@@ -156,6 +156,7 @@ def _copy_evidence(assessment: Assessment, old_cells: dict, user) -> None:
                 name=evidence.name,
                 content_type=evidence.content_type,
                 size=evidence.size,
+                sha256=evidence.sha256,
                 uploaded_by=evidence.uploaded_by,
             )
             with evidence.file.open("rb") as src:

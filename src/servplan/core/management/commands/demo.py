@@ -1,5 +1,9 @@
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from servplan.core.management.commands.init import Command as InitCommand
 from servplan.core.management.commands.serve import default_workers, exec_gunicorn
@@ -7,6 +11,8 @@ from servplan.offices.domain import add_user, find_office
 from servplan.offices.models import Role
 
 DEMO_PASSWORD = "servplan-demo"
+# A whole sign-off chain in each office of the sample records: 台東's self-assessment and
+# 苗栗's plan can both go from the clerk to the director, then to HQ.
 DEMO_USERS = [
     ("clerk", "台東區營業處", Role.CLERK),
     ("chief", "台東區營業處", Role.SECTION_CHIEF),
@@ -14,6 +20,10 @@ DEMO_USERS = [
     ("deputy", "台東區營業處", Role.DEPUTY_DIRECTOR),
     ("director", "台東區營業處", Role.DIRECTOR),
     ("miaoli", "苗栗區營業處", Role.CLERK),
+    ("miaoli-chief", "苗栗區營業處", Role.SECTION_CHIEF),
+    ("miaoli-manager", "苗栗區營業處", Role.MANAGER),
+    ("miaoli-deputy", "苗栗區營業處", Role.DEPUTY_DIRECTOR),
+    ("miaoli-director", "苗栗區營業處", Role.DIRECTOR),
     ("hq", None, Role.HQ_REVIEWER),
     ("admin", None, Role.ADMIN),
 ]
@@ -35,18 +45,75 @@ def ensure_demo_users() -> list[tuple[str, str, Role]]:
     return rows
 
 
+def ensure_demo_database() -> None:
+    """Refuse (CommandError) unless the database is a demo's: empty, or holding demo
+    accounts and no other. Anyone else's account (or none at all, with records imported from
+    the command line) means someone's real work may be in it."""
+    tables = connection.introspection.table_names()
+    if not tables:
+        return
+    if get_user_model()._meta.db_table not in tables:
+        raise CommandError("資料庫不是 servplan 的示範資料庫（沒有帳號資料表），不重設。")
+    demo = {username for username, _, _ in DEMO_USERS}
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    others = sorted(usernames - demo)
+    if others:
+        shown = "、".join(others[:5]) + ("…" if len(others) > 5 else "")
+        raise CommandError(
+            f"資料庫中有示範以外的帳號（{shown}），不是示範資料庫，不重設。"
+            "請改用另一個 DATABASE_URL 執行示範。"
+        )
+    if not usernames:
+        raise CommandError("資料庫中沒有示範帳號，不是示範資料庫，不重設。")
+
+
+def reset_demo_database() -> str:
+    """Start the demo over: after ensure_demo_database(), delete the evidence files the
+    records refer to, then the records. A SQLite file is deleted; any other database
+    (PostgreSQL, SQLite in memory) is emptied table by table. Returns what was done."""
+    ensure_demo_database()
+    tables = connection.introspection.table_names()
+    if "assessments_evidence" in tables:
+        from servplan.assessments.models import Evidence
+
+        for evidence in Evidence.objects.all():
+            evidence.file.delete(save=False)
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(name):
+        connection.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(name + suffix).unlink(missing_ok=True)
+        return f"已刪除示範資料庫 {name}"
+    if tables:
+        call_command("flush", interactive=False, verbosity=0)
+    return f"已清空示範資料庫 {name}"
+
+
 class Command(BaseCommand):
     help = "示範：init --sample、建立每種角色的示範帳號（印出密碼），並於 127.0.0.1 啟動網站。"
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help="連接埠（預設 8000）")
         parser.add_argument("--no-serve", action="store_true", help="只準備資料與帳號，不啟動網站")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="從頭開始：刪除示範資料庫（SQLite 檔案；其他資料庫則清空）與其佐證檔案後重建。"
+            "資料庫中有示範以外的帳號時拒絕執行",
+        )
 
-    def handle(self, *args, port: int, no_serve: bool, **options):
+    def handle(self, *args, port: int, no_serve: bool, reset: bool = False, **options):
+        if reset:
+            self.stdout.write(reset_demo_database())
         InitCommand(stdout=self.stdout, stderr=self.stderr).handle(sample=True)
         self.stdout.write(f"\n示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
         for username, office, role in ensure_demo_users():
-            self.stdout.write(f"  {username:<10} {role.label}（{office}）  密碼：{DEMO_PASSWORD}")
+            self.stdout.write(f"  {username:<16} {role.label}（{office}）  密碼：{DEMO_PASSWORD}")
+        self.stdout.write(
+            "\n從 clerk（台東區營業處經辦）開始：開啟 114 年度 1 月至 6 月自行考核，改一格分數、送出；"
+            "\n再依序以 chief、manager、deputy、director 核章，最後以 hq 複評並公布。"
+            "\n重新開始：servplan demo --reset"
+        )
         if no_serve:
             return
         self.stdout.write(f"\n請開啟 http://127.0.0.1:{port}/ 登入。按 Ctrl+C 結束。")
