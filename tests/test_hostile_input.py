@@ -144,7 +144,7 @@ def test_sign_off_comments_review_comments_and_reopen_reasons_are_cleaned(db, ma
     response = api(client, hq)(
         "PATCH",
         f"/api/review/assessments/{a.pk}/cells/{cell.pk}/",
-        {"score": 4, "comment": "複\x00評\x85", "version": cell.version},
+        {"score": 4, "comment": "複\x00評\x85", "version": cell.review_version},
     )
     assert response.status_code == 200, response.content
     assert response.json()["review_comment"] == "複評"

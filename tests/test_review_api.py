@@ -19,9 +19,9 @@ def test_review_release_and_what_the_office_sees(db, make, call):
     url = f"/api/review/assessments/{a.pk}/cells/{cell.pk}/"
     assert call(clerk, "patch", url, {"score": 4}).status_code == 403
     assert call(hq, "patch", url, {"score": 40}).status_code == 400
-    response = call(hq, "patch", url, {"score": 4, "comment": "佐證不足", "version": cell.version})
+    response = call(hq, "patch", url, {"score": 4, "comment": "佐證不足", "version": cell.review_version})
     assert response.status_code == 200 and response.json()["review_score"] == 4
-    assert call(hq, "patch", url, {"score": 3, "version": cell.version}).status_code == 409
+    assert call(hq, "patch", url, {"score": 3, "version": cell.review_version}).status_code == 409
     assert "review" not in call(clerk, "get", f"/api/assessments/{a.pk}/").json()
     assert (
         call(hq, "get", f"/api/assessments/{a.pk}/").json()["review"]["cells"][0]["difference"]
@@ -93,3 +93,21 @@ def test_nothing_reviewed_nothing_to_release(db, make, call):
         make.user(role=Role.HQ_REVIEWER), "post", "/api/review/releases/", {"period": "114-1-6"}
     )
     assert response.status_code == 400 and "尚無完成複評的區營業處" in response.json()["detail"]
+
+
+def test_reviewing_moves_no_version_the_office_sees(db, make, call):
+    """HQ's review has its own version: the office's cell versions (and so nothing it can
+    read) change when HQ reviews before the release."""
+    a = make.submitted(make.assessment(rubric_=make.rubric(dimensions=1, items=1, cell_max=10)))
+    hq, clerk = make.user(role=Role.HQ_REVIEWER), make.user(office=a.office)
+    cell = a.cells.get()
+    office_version = cell.version
+    before = call(clerk, "get", f"/api/assessments/{a.pk}/").json()
+    url = f"/api/review/assessments/{a.pk}/cells/{cell.pk}/"
+    response = call(hq, "patch", url, {"score": 4, "version": cell.review_version})
+    assert response.status_code == 200 and response.json()["version"] == cell.review_version + 1
+    stale = call(hq, "patch", url, {"score": 3, "version": cell.review_version})
+    assert stale.status_code == 409
+    assert call(clerk, "get", f"/api/assessments/{a.pk}/").json() == before
+    cell.refresh_from_db()
+    assert cell.version == office_version and cell.review_version == 2

@@ -26,10 +26,10 @@ def test_hq_reviews_side_by_side_then_releases(done, make, as_user):
     assert done.office.name in client.get(reverse("review-list")).text
     first, second = done.cells.order_by("id")
     url = reverse("review-cell", args=[done.pk, first.pk])
-    response = client.post(url, {"review_score": "11", "version": first.version})
+    response = client.post(url, {"review_score": "11", "version": first.review_version})
     assert response.status_code == 400 and "超過最高分 10 分" in response.text
     response = client.post(
-        url, {"review_score": "4", "review_comment": "佐證不足", "version": first.version}
+        url, {"review_score": "4", "review_comment": "佐證不足", "version": first.review_version}
     )
     assert (
         response.status_code == 200
@@ -37,7 +37,7 @@ def test_hq_reviews_side_by_side_then_releases(done, make, as_user):
     )
     client.post(
         reverse("review-cell", args=[done.pk, second.pk]),
-        {"review_score": "5", "version": second.version},
+        {"review_score": "5", "version": second.review_version},
     )
     client.post(reverse("review-mark", args=[done.pk]))
     done.refresh_from_db()
@@ -158,7 +158,7 @@ def test_only_a_lower_review_score_is_marked(done, make, as_user):
     assert re.search(rf'<span id="diff-{same.pk}">0</span>', text)
     response = client.post(
         reverse("review-cell", args=[done.pk, same.pk]),
-        {"review_score": "6", "version": same.version},
+        {"review_score": "6", "version": same.review_version},
     )
     assert f'<span id="diff-{same.pk}" hx-swap-oob="true">1</span>' in response.text
     make.reviewed(done, hq)

@@ -101,6 +101,9 @@ class CellScore(models.Model):
     )
     review_comment = models.TextField(pgettext_lazy("assessment", "複評意見"), blank=True)
     version = models.PositiveIntegerField(default=1)
+    # HQ's review has a version of its own: the office's `version` must not move when HQ
+    # reviews, or the office could tell a cell was reviewed before the release.
+    review_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["cell__dimension__position", "cell__item__position"]

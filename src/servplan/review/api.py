@@ -35,7 +35,7 @@ def review_cell(request, assessment_id: int, cell_id: int, payload: ReviewIn):
         "score": to_json_number(cell.score),
         "review_score": to_json_number(cell.review_score),
         "review_comment": cell.review_comment,
-        "version": cell.version,
+        "version": cell.review_version,
     }
 
 

@@ -8,14 +8,13 @@ from django.db import transaction
 
 from servplan.assessments.access import can_review, visible_assessments
 from servplan.assessments.domain import Conflict, NotAllowed, cell_label
-from servplan.assessments.domain.cells import cell_values
 from servplan.assessments.models import Assessment, CellScore, Status
 from servplan.audit.domain import record, record_changes
 from servplan.core.errors import DomainError
 from servplan.core.narrative import normalize
 from servplan.core.parsing import parse_whole
 from servplan.core.roc import Period
-from servplan.core.scores import ScoreError, parse_score
+from servplan.core.scores import ScoreError, parse_score, to_json_number
 from servplan.offices.models import Office
 from servplan.review.models import ReviewRelease
 
@@ -46,17 +45,22 @@ def review_cell(
     """Enter HQ's 複評 score (whole/half points, 0..max) and comment for one cell.
 
     Only while the assessment is submitted (not yet marked reviewed). Side effects: saves the
-    cell's review fields with its version bumped, audit entries for changed fields.
+    cell's review fields with its review version bumped (the office's `version` stays, so
+    nothing shows the office a review before the release), audit entries for changed fields.
     """
     where = cell_label(cell_score.cell)
     expected = parse_whole(expected_version, label="version 欄位", where="version")
     assessment = _reviewable(user, cell_score.assessment_id, where)
     current = CellScore.objects.select_for_update().get(pk=cell_score.pk)
-    if expected is not None and expected != current.version:
+    if expected is not None and expected != current.review_version:
         raise Conflict(
             f"{where}：此格已被他人修改，請重新載入後再修改",
             where=where,
-            current=cell_values(current),
+            current={
+                "review_score": to_json_number(current.review_score),
+                "review_comment": current.review_comment,
+                "version": current.review_version,
+            },
         )
     before = {f: getattr(current, f) for f in REVIEW_FIELDS}
     try:
@@ -68,9 +72,9 @@ def review_cell(
     if record_changes(
         user=user, obj=current, before=before, fields=before, assessment_id=assessment.pk
     ):
-        current.version += 1
-        current.save(update_fields=[*REVIEW_FIELDS, "version"])
-    for field in (*REVIEW_FIELDS, "version"):
+        current.review_version += 1
+        current.save(update_fields=[*REVIEW_FIELDS, "review_version"])
+    for field in (*REVIEW_FIELDS, "review_version"):
         setattr(cell_score, field, getattr(current, field))
     return cell_score
 
