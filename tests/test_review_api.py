@@ -19,7 +19,9 @@ def test_review_release_and_what_the_office_sees(db, make, call):
     url = f"/api/review/assessments/{a.pk}/cells/{cell.pk}/"
     assert call(clerk, "patch", url, {"score": 4}).status_code == 403
     assert call(hq, "patch", url, {"score": 40}).status_code == 400
-    response = call(hq, "patch", url, {"score": 4, "comment": "佐證不足", "version": cell.review_version})
+    response = call(
+        hq, "patch", url, {"score": 4, "comment": "佐證不足", "version": cell.review_version}
+    )
     assert response.status_code == 200 and response.json()["review_score"] == 4
     assert call(hq, "patch", url, {"score": 3, "version": cell.review_version}).status_code == 409
     assert "review" not in call(clerk, "get", f"/api/assessments/{a.pk}/").json()
