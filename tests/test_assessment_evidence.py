@@ -156,7 +156,11 @@ def test_deleting_asks_first(case, client):
     client.login(username=clerk.username, password=PASSWORD)
     html = client.get(reverse("assessment-detail", args=[a.pk])).text
     delete_url = reverse("assessment-evidence-delete", args=[a.pk, evidence.pk])
-    block = re.search(r"<details[^>]*>(?:(?!</details>).)*</details>", html, re.S).group(0)
+    [block] = [
+        b
+        for b in re.findall(r"<details[^>]*>(?:(?!</details>).)*</details>", html, re.S)
+        if delete_url in b
+    ]
     assert "<summary" in block and delete_url in block and "確定刪除「r.pdf」" in block
     assert html.count(delete_url) == 1  # no delete button outside the confirmation
 

@@ -23,8 +23,8 @@ def trail(db, make):
 
 
 def rows(html: str) -> list[str]:
-    body = html.split('<table class="history">', 1)[1]
-    return re.findall(r"<tr><td>.*?</tr>", body, re.S)
+    body = html.split('<table class="history cards">', 1)[1]
+    return re.findall(r"<tr><td class=\"when\">.*?</tr>", body, re.S)
 
 
 def test_the_page_runs_newest_first(trail, as_user):
@@ -32,7 +32,9 @@ def test_the_page_runs_newest_first(trail, as_user):
     html = as_user(clerk).get(reverse("assessment-history", args=[a.pk])).text
     found = rows(html)
     position = {
-        value: next(i for i, r in enumerate(found) if f'<td class="new">{value}</td>' in r)
+        value: next(
+            i for i, r in enumerate(found) if f'<td class="new" data-label="新值">{value}</td>' in r
+        )
         for value in ("7", "第一版說明", "3")
     }
     assert position["7"] < position["第一版說明"] < position["3"]
@@ -57,7 +59,7 @@ def test_the_page_filters_by_field_and_by_person(trail, as_user):
     nothing = client.get(url, {"field": "narrative", "person": admin.username}).text
     assert "沒有符合篩選的異動紀錄" in nothing
     # the sign-off table stays whole whatever the filter
-    assert 'class="signoffs"' in nothing
+    assert 'class="signoffs cards"' in nothing
 
 
 def test_the_filter_and_the_api_order(trail):
