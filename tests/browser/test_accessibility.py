@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from servplan.assessments.domain import decide, submit_assessment, update_finding
 from servplan.offices.domain import find_office
 from servplan.offices.models import Role
+from servplan.review.domain import review_cell
 from tests import factories
 from tests.browser.checks import (
     DESKTOP,
@@ -178,6 +179,12 @@ def test_signer_and_hq_pages(browser, live_server, taitung_people, audit, viewpo
     hq.locator(f"#review-{first.pk} input[name=review_score]").fill("4")
     expect(hq.locator(f"#rmsg-{first.pk}")).to_contain_text("已儲存")
     audit(hq, "review-saved")
+    hq.click("#mark-reviewed")
+    hq.wait_for_load_state("load")
+    audit(hq, "review-missing-cells")
+    for cell in a.cells.exclude(pk=first.pk):
+        review_cell(cell_score=cell, user=people["hq"], score="1")
+    hq.goto(f"{live_server.url}/review/assessments/{a.pk}/")
     hq.click("#mark-reviewed")
     hq.wait_for_load_state("load")
     audit(hq, "review-reviewed")
