@@ -3,27 +3,9 @@
 import pytest
 
 from servplan.assessments.models import SignOff, Status
-from servplan.offices.models import ApiToken, Role
+from servplan.offices.models import Role
 
 CHAIN = [Role.SECTION_CHIEF, Role.MANAGER, Role.DEPUTY_DIRECTOR, Role.DIRECTOR]
-
-
-@pytest.fixture
-def api(client):
-    class Api:
-        def __init__(self, user):
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
-
-        def get(self, url):
-            return client.get(url, **self.headers)
-
-        def post(self, url, data=None):
-            return client.post(url, data or {}, content_type="application/json", **self.headers)
-
-        def patch(self, url, data):
-            return client.patch(url, data, content_type="application/json", **self.headers)
-
-    return Api
 
 
 @pytest.fixture

@@ -3,32 +3,11 @@
 import pytest
 
 from servplan.audit.models import AuditEntry
-from servplan.offices.models import ApiToken, Office, Role
+from servplan.offices.models import Office, Role
 from servplan.plans.models import OfficePlan, PlanStatus
 from servplan.programs.models import Practice
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(client):
-    class Api:
-        def __init__(self, user):
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
-
-        def get(self, url):
-            return client.get(url, **self.headers)
-
-        def post(self, url, data=None):
-            return client.post(url, data or {}, content_type="application/json", **self.headers)
-
-        def patch(self, url, data):
-            return client.patch(url, data, content_type="application/json", **self.headers)
-
-        def delete(self, url):
-            return client.delete(url, **self.headers)
-
-    return Api
 
 
 @pytest.fixture

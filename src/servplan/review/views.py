@@ -106,7 +106,7 @@ def review_cell(request, pk: int, cell_id: int):
             expected_version=parse_version(request.POST.get("version")),
         )
     except DomainError as exc:
-        status, error = (409 if exc.__class__.__name__ == "Conflict" else 400), exc.message
+        status, error = (409 if isinstance(exc, Conflict) else 400), exc.message
     sheet = build_sheet(sheet_queryset().get(pk=pk))
     return render(
         request,
