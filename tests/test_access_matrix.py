@@ -111,22 +111,55 @@ def build_world(state: str) -> World:
     )
     program = Program.objects.create(roc_year=114, title="114年度計畫", outline=outline)
     plan = create_plan(office=office, program=program)
-    # The plan follows the state too: a draft, then submitted, then approved.
+    # The plan follows the state too: a draft, then submitted, then approved, then published.
     add_practice(
         plan=plan,
         measure=plan.outline.facets.get().strategies.get().measures.get(),
         user=None,
         text="自辦作法",
     )
-    plan.status = {"draft": "draft", "in_signoff": "submitted"}.get(state, "approved")
-    plan.approved_on = dt.date(2025, 3, 21) if plan.status == "approved" else None
+    plan.status = PLAN_STATES[state]
+    plan.approved_on = dt.date(2025, 3, 21) if plan.status in ("approved", "published") else None
     plan.save(update_fields=["status", "approved_on"])
+    if plan.status == "published":
+        publish_directly(plan)
     sheet = small_sheet(office=office.name, period="113 年度 7 月至 12 月")
     data = to_txt(sheet.blocks())
     # HQ's rubric of the form: an office's import reuses it (only HQ makes new ones).
     create_rubric(spec=rubric_spec_for(check_file(filename="form.txt", data=data).doc))
     upload = stage_upload(user=users["clerk"], filename="form.txt", data=data)
     return World(users, assessment, cells, evidence, plan, upload)
+
+
+PLAN_STATES = {
+    "draft": "draft",
+    "in_signoff": "submitted",
+    "submitted": "approved",
+    "reviewed": "published",
+}
+
+
+def publish_directly(plan) -> None:
+    """The plan's publication as publish_plan leaves it, with stand-in documents (no render)."""
+    import hashlib
+
+    from servplan.plans.publication import public_content
+    from servplan.plans.serializers import plans_for_export
+    from servplan.public.models import PlanPublication, PublishedDocument
+
+    publication = PlanPublication.objects.create(
+        plan=plan,
+        published_at=dt.datetime(2025, 3, 25, tzinfo=dt.UTC),
+        content=public_content(plans_for_export().get(pk=plan.pk)),
+    )
+    for fmt, content in (("pdf", PDF), ("odt", b"PK\x03\x04 odt")):
+        PublishedDocument.objects.create(
+            publication=publication,
+            format=fmt,
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+        )
 
 
 def fingerprint(world: World) -> tuple:
@@ -233,6 +266,24 @@ def public(role, state):
     return True
 
 
+def published(role, state):
+    """The public site's pages of a plan: everyone, logged in or not, once it is published."""
+    return PLAN_STATES[state] == "published"
+
+
+# Routes anyone may open: refusing them is a 404, never the login page.
+OPEN = (public, published)
+
+
+def publishes(role, state):
+    """Publishing the approved plan: the office's clerk and director, and admins."""
+    return role in {"clerk", "director", "admin"} and PLAN_STATES[state] == "approved"
+
+
+def unpublishes(role, state):
+    return role in {"clerk", "director", "admin"} and PLAN_STATES[state] == "published"
+
+
 @dataclass
 class Rule:
     method: str
@@ -310,6 +361,7 @@ def released(w):
 
 
 PLAN_API = lambda w: {"plan_id": w.plan.pk}  # noqa: E731
+PUBLIC_PLAN = lambda w: {"office_code": w.plan.office.code, "roc_year": w.plan.roc_year}  # noqa: E731
 
 
 def plan_practice(w, *, own: bool):
@@ -427,6 +479,31 @@ RULES: dict[str, Rule] = {
     # plans
     "plan-detail": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}),
     "plan-export": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk, "fmt": "odt"}),
+    "plan-compare": Rule(
+        "GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}, data=lambda w: {"against": "program"}
+    ),
+    "plan-compare-export": Rule(
+        "GET",
+        plan_sees,
+        kwargs=lambda w: {"pk": w.plan.pk, "fmt": "csv"},
+        data=lambda w: {"against": "last-year"},
+    ),
+    "plan-publish": Rule(
+        "POST", publishes, visible=plan_sees, kwargs=lambda w: {"pk": w.plan.pk}, write=True
+    ),
+    "plan-unpublish": Rule(
+        "POST",
+        unpublishes,
+        visible=plan_sees,
+        kwargs=lambda w: {"pk": w.plan.pk},
+        data=lambda w: {"reason": "內容更新"},
+        write=True,
+    ),
+    # the public site: no login; a plan's pages only while it is published
+    "public-plan-index": Rule("GET", public),
+    "public-plan-detail": Rule("GET", published, kwargs=PUBLIC_PLAN),
+    "public-plan-pdf": Rule("GET", published, kwargs=PUBLIC_PLAN),
+    "public-plan-odt": Rule("GET", published, kwargs=PUBLIC_PLAN),
     # imports
     "import-preview": Rule("GET", uploader, kwargs=lambda w: {"pk": w.upload.pk}),
     "import-confirm": Rule("POST", uploader, kwargs=lambda w: {"pk": w.upload.pk}, write=True),
@@ -539,6 +616,16 @@ RULES: dict[str, Rule] = {
         data=lambda w: {"direction": "up"},
         write=True,
     ),
+    "api:publish": Rule("POST", publishes, visible=plan_sees, kwargs=PLAN_API, write=True),
+    "api:unpublish": Rule(
+        "POST",
+        unpublishes,
+        visible=plan_sees,
+        kwargs=PLAN_API,
+        data=lambda w: {"reason": "內容更新"},
+        write=True,
+    ),
+    "api:compare": Rule("GET", plan_sees, kwargs=PLAN_API, data=lambda w: {"against": "last-year"}),
     "api:create_import": Rule(
         "POST",
         imports_here,
@@ -623,7 +710,7 @@ def test_access(db, name, state):
                 ok = ok and changed
         elif rule.allowed is no_page:
             ok = code == 404
-        elif role == "anonymous" and rule.allowed is not public:
+        elif role == "anonymous" and rule.allowed not in OPEN:
             ok = _denied_as_anonymous(response, url) and not changed
         elif not visible:
             ok = code == 404 and not changed

@@ -22,10 +22,18 @@ from servplan.core.roc import to_roc_year
 from servplan.offices.domain import find_office
 from servplan.offices.models import Department, Office
 from servplan.plans.access import can_edit, can_start
+from servplan.plans.compare import comparable
 from servplan.plans.models import OfficePlan, PlanStatus
 from servplan.plans.serializers import plan_sections, practice_to_dict
-from servplan.programs.domain import copy_outline
-from servplan.programs.models import Measure, Practice, PracticeDepartment, Program
+from servplan.programs.domain import build_outline, copy_outline
+from servplan.programs.models import (
+    Measure,
+    Outline,
+    Practice,
+    PracticeDepartment,
+    Program,
+    Strategy,
+)
 
 START_FROM = ("program", "last-year")
 # The forms name 「各部門」 (every department) beside real ones; every office may choose it.
@@ -114,6 +122,88 @@ def load_plan(*, data: dict) -> tuple[OfficePlan, bool]:
     return plan, True
 
 
+def program_for_year(roc_year: int) -> Program | None:
+    """The program a plan of `roc_year` follows: HQ's of that year, else its latest earlier one."""
+    return Program.objects.filter(roc_year__lte=roc_year).order_by("-roc_year").first()
+
+
+@transaction.atomic
+def create_imported_plan(
+    *,
+    office: Office,
+    program: Program,
+    roc_year: int,
+    title: str,
+    facets: list[dict],
+    basis: str = "",
+    goals: str = "",
+    targets: str = "",
+    steps: list[str] | None = None,
+    supplementary: str = "",
+) -> OfficePlan:
+    """A plan read from a document (imports), made an editable draft like any other.
+
+    The document's tree becomes the plan's own; each practice whose text is one of `program`'s
+    (compared as plans.compare does: spacing and full-width forms aside) links to it as its
+    origin, and a strategy to the program's of the same facet and name, as if the plan had
+    been started from the program. An approval date the document prints is not taken over:
+    the plan's own sign-off approves it. Side effects: creates the outline (and departments
+    the system doesn't know yet), links origins, adds the departments the plan names to the
+    office's, creates the OfficePlan as a draft.
+    """
+    if OfficePlan.objects.filter(office=office, roc_year=roc_year).exists():
+        raise DomainError(f"{office.name} 已有 {roc_year} 年度執行計畫，未匯入", where="program")
+    outline = build_outline(facets=facets)
+    _link_origins(outline, program)
+    named = Department.objects.filter(practices__measure__strategy__facet__outline=outline).exclude(
+        name=EVERY_DEPARTMENT
+    )
+    office.departments.add(*named.distinct())
+    return OfficePlan.objects.create(
+        office=office,
+        roc_year=roc_year,
+        program=program,
+        outline=outline,
+        title=title or plan_title(office, roc_year),
+        basis=normalize(basis),
+        goals=normalize(goals),
+        targets=normalize(targets),
+        steps="\n".join(normalize(s) for s in steps or []),
+        supplementary=normalize(supplementary),
+    )
+
+
+def _link_origins(outline: Outline, program: Program) -> None:
+    """Point the outline's strategies and practices at the program's items they repeat."""
+    hq_strategies: dict[tuple[str, str], int] = {}
+    for s in Strategy.objects.filter(facet__outline=program.outline_id).select_related("facet"):
+        hq_strategies.setdefault((comparable(s.facet.name), comparable(s.name)), s.pk)
+    hq_practices: dict[str, list[int]] = {}
+    for p in Practice.objects.filter(measure__strategy__facet__outline=program.outline_id).order_by(
+        "measure__strategy__facet__position",
+        "measure__strategy__position",
+        "measure__position",
+        "position",
+    ):
+        hq_practices.setdefault(comparable(p.text), []).append(p.pk)
+    strategies = list(Strategy.objects.filter(facet__outline=outline).select_related("facet"))
+    for s in strategies:
+        s.origin_id = hq_strategies.get((comparable(s.facet.name), comparable(s.name)))
+    Strategy.objects.bulk_update(strategies, ["origin"])
+    practices = list(
+        Practice.objects.filter(measure__strategy__facet__outline=outline).order_by(
+            "measure__strategy__facet__position",
+            "measure__strategy__position",
+            "measure__position",
+            "position",
+        )
+    )
+    for p in practices:
+        same = hq_practices.get(comparable(p.text))
+        p.origin_id = same.pop(0) if same else None
+    Practice.objects.bulk_update(practices, ["origin"])
+
+
 # ---- starting a plan ----------------------------------------------------------------------
 
 
@@ -167,7 +257,7 @@ def start_plan(
     Office.objects.select_for_update().filter(pk=office.pk).first()
     if OfficePlan.objects.filter(office=office, roc_year=year).exists():
         raise DomainError(f"{office.name}已有 {year} 年度執行計畫", where="roc_year")
-    program = Program.objects.filter(roc_year__lte=year).order_by("-roc_year").first()
+    program = program_for_year(year)
     if program is None:
         raise DomainError(f"尚無 {year} 年度（或更早）的總處執行計畫可依據", where="roc_year")
     if start_from == "program":

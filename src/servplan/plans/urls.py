@@ -1,8 +1,16 @@
 from django.urls import path
 
-from servplan.plans import views
+from servplan.plans import compare_views, publication_views, views
 
 urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/compare/", compare_views.plan_compare, name="plan-compare"),
+    path(
+        "plans/<int:pk>/compare/export/<str:fmt>/",
+        compare_views.plan_compare_export,
+        name="plan-compare-export",
+    ),
+    path("plans/<int:pk>/publish/", publication_views.publish, name="plan-publish"),
+    path("plans/<int:pk>/unpublish/", publication_views.unpublish, name="plan-unpublish"),
 ]
