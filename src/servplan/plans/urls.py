@@ -13,4 +13,8 @@ urlpatterns = [
     ),
     path("plans/<int:pk>/publish/", publication_views.publish, name="plan-publish"),
     path("plans/<int:pk>/unpublish/", publication_views.unpublish, name="plan-unpublish"),
+    path("plans/<int:pk>/submit/", views.plan_submit, name="plan-submit"),
+    path("plans/<int:pk>/signoff/", views.plan_signoff, name="plan-signoff"),
+    path("plans/<int:pk>/reopen/", views.plan_reopen, name="plan-reopen"),
+    path("plans/<int:pk>/history/", views.plan_history, name="plan-history"),
 ]
