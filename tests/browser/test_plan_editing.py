@@ -1,12 +1,15 @@
 """In Chromium: the clerk edits the draft plan inline, adds a practice, marks one of HQ's
 不適用, and the pre-submit check follows each save."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from servplan.programs.models import Practice
 from tests.browser.checks import DESKTOP, PHONE, assert_fits, log_in_at
 from tests.browser.helpers import log_in
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,4 +140,37 @@ def test_the_editor_and_the_start_page_fit_the_window(browser, live_server, make
     expect(page.locator(f"#pmsg-{first.pk}")).to_contain_text("已儲存")
     assert_fits(page, "plan-editor")
     shots(page, "plan-editor")
+    page.context.close()
+
+
+def test_an_expired_session_keeps_the_departments_and_saves_them_after_logging_in(
+    browser, live_server, make, shots
+):
+    """The row is kept as it was: which boxes were checked (several share a name), with the
+    version it was typed on; after logging in it is filled in and sent again."""
+    plan = make.plan(practices=2)
+    clerk = make.user(office=plan.office)
+    first = practices_of(plan)[0]
+    path = f"/plans/{plan.pk}/"
+    page = log_in(browser, live_server, clerk)
+    page.goto(live_server.url + path)
+    message = page.locator(f"#pmsg-{first.pk}")
+    page.context.clear_cookies()
+    page.locator(f"#depts-{first.pk} input[value=總務組]").check()
+    page.locator(f"#depts-{first.pk} input[value=業務組]").uncheck()
+    expect(message).to_contain_text("未儲存")
+    expect(message).to_contain_text("登入已逾時")
+    shots(page, "departments-unsaved")
+    assert [d.department.name for d in first.department_links.all()] == ["業務組"]
+
+    message.get_by_role("link", name="重新登入").click()
+    page.wait_for_url(re.compile(r".*/login/\?next="))
+    page.fill("input[name=username]", clerk.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + path)
+    expect(message).to_contain_text("已儲存（第 2 版）")
+    expect(page.locator(f"#depts-{first.pk} input[value=總務組]")).to_be_checked()
+    expect(page.locator(f"#depts-{first.pk} input[value=業務組]")).not_to_be_checked()
+    assert [d.department.name for d in first.department_links.all()] == ["總務組"]
     page.context.close()

@@ -32,8 +32,15 @@
     }
   }
 
+  // A field's hx-include and hx-target may be set on an element around it (a plan's practice
+  // row sets them once for all its fields), as htmx inherits them.
+  function inherited(field, name) {
+    var holder = field.closest("[" + name + "]");
+    return holder ? holder.getAttribute(name) : null;
+  }
+
   function rowFields(field) {
-    var include = field.getAttribute("hx-include");
+    var include = inherited(field, "hx-include");
     var found = include ? document.querySelectorAll(include) : [field];
     // The row holds the evidence forms too: their token and file input are not the save's.
     return Array.prototype.filter.call(found, function (el) {
@@ -78,7 +85,10 @@
   }
 
   function sameRow(field) {
-    var target = field.getAttribute("hx-target");
+    var holder = field.closest("[hx-target]");
+    if (!holder) return [field];
+    if (holder !== field) return holder.querySelectorAll(FIELDS);
+    var target = holder.getAttribute("hx-target");
     return document.querySelectorAll('[hx-target="' + CSS.escape(target) + '"]');
   }
 
