@@ -655,3 +655,14 @@ def test_last_years_own_strategy_stays_the_offices_own(plan, clerk, facet):
     copied = next_year.outline.facets.get().strategies.get(name="在地關懷")
     assert copied.origin_id is None
     domain.rename_strategy(strategy=copied, user=clerk, name="在地關懷服務", expected_version=1)
+
+
+def test_a_period_is_cleaned_like_every_text(plan, clerk):
+    """PostgreSQL refuses NUL: a period typed with control characters is stored without them."""
+    p = practices_of(plan)[0]
+    domain.update_practice(practice=p, user=clerk, period="每\x00季\x0b", expected_version=1)
+    added = domain.add_practice(
+        plan=plan, measure=p.measure, user=clerk, text="作法", period="6 月\x00、12 月"
+    )
+    p.refresh_from_db()
+    assert (p.period, added.period) == ("每季", "6 月、12 月")

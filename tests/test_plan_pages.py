@@ -173,6 +173,29 @@ def test_the_page_tells_hqs_items_from_the_offices_and_shows_not_applicable(plan
         assert "not-applicable" in row.get("class") and "本處無此業務" in row.text_content()
 
 
+def test_every_control_of_the_editor_is_labelled_and_its_saves_are_announced(plan, people, as_user):
+    first = practices_of(plan)[0]
+    domain.add_practice(plan=plan, measure=first.measure, user=None, text="本處自辦")
+    domain.add_strategy(plan=plan, facet=plan.outline.facets.get(), user=None, name="自訂策略")
+    page = doc(as_user(people["clerk"]).get(reverse("plan-detail", args=[plan.pk])))
+    controls = page.xpath("//main//input[not(@type='hidden')] | //main//textarea | //main//select")
+    assert len(controls) > 30
+    for control in controls:
+        named = (
+            control.get("aria-label")
+            or control.get("aria-labelledby")
+            or control.xpath("ancestor::label")
+            or page.xpath(f"//label[@for='{control.get('id')}']")
+        )
+        assert named, html.tostring(control)[:120]
+    for field in page.xpath("//main//*[@hx-post][not(self::button or self::form)]"):
+        message = field.get("aria-describedby") or field.xpath("ancestor::fieldset")[0].get(
+            "aria-describedby"
+        )
+        (area,) = page.xpath(f"//*[@id='{message.split()[0]}']")
+        assert area.get("role") == "status" and area.get("aria-live") == "polite"
+
+
 # ---- sections ------------------------------------------------------------------------------
 
 

@@ -174,3 +174,28 @@ def test_an_expired_session_keeps_the_departments_and_saves_them_after_logging_i
     expect(page.locator(f"#depts-{first.pk} input[value=業務組]")).not_to_be_checked()
     assert [d.department.name for d in first.department_links.all()] == ["總務組"]
     page.context.close()
+
+
+def test_the_keyboard_edits_a_practices_departments(browser, live_server, make):
+    plan = make.plan(practices=1)
+    first = practices_of(plan)[0]
+    page = log_in(browser, live_server, make.user(office=plan.office))
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.locator(f"#text-{first.pk}").focus()
+    box = page.locator(f"#depts-{first.pk} input[value=總務組]")
+    stops = 0
+    while stops < 10 and not box.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("Tab")
+        stops += 1
+    assert stops < 10, "Tab never reached the department boxes"
+    page.keyboard.press("Space")
+    message = page.locator(f"#pmsg-{first.pk}")
+    expect(message).to_contain_text("已儲存（第 2 版）")
+    expect(page.locator(f"#depts-{first.pk} .chosen").nth(1)).to_contain_text("2. 總務組")
+    up = page.locator(f"#depts-{first.pk} button", has_text="上移")
+    up.focus()
+    page.keyboard.press("Enter")
+    expect(message).to_contain_text("已儲存（第 3 版）")
+    expect(page.locator(f"#depts-{first.pk} .chosen").first).to_contain_text("1. 總務組")
+    expect(page.locator(f"#depts-{first.pk} input[value=總務組]")).to_be_focused()
+    page.context.close()

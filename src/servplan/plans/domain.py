@@ -269,7 +269,7 @@ def _bounded(value: str, *, limit: int, where: str, what: str, required: bool = 
 
 def _period(value: str, label: str) -> str:
     # Free text as the forms write it (1~12 月, 每季, 6 月、12 月): one line, spaces tidied.
-    period = " ".join((value or "").split())
+    period = " ".join(normalize(value or "").split())
     if len(period) > PERIOD_MAX:
         raise DomainError(
             f"{label}：執行期間過長（{len(period)} 字，上限 {PERIOD_MAX} 字）", where="period"

@@ -313,6 +313,8 @@ def practice_save(request, pk: int, practice_id: int):
             "where": where,
             "current": current,
             "departments_changed": after != before,
+            # after 「上移」 the keyboard stays on the department moved (its button may be gone)
+            "moved": request.POST.get("department_up", "") if after != before else "",
             "fields": ("text", "period", "target", "departments"),
         },
         status=status,
