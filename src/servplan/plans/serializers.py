@@ -4,7 +4,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Valu
 from django.db.models.functions import Coalesce
 
 from servplan.audit.models import AuditEntry
-from servplan.plans.models import OfficePlan
+from servplan.plans.models import OfficePlan, PlanSignOff
 from servplan.programs.models import Strategy
 from servplan.programs.serializers import outline_prefetch
 
@@ -49,9 +49,14 @@ def _versioned(lookup):
 
 
 def plans_for_export() -> QuerySet[OfficePlan]:
-    """Plans with their whole tree (a fixed number of queries), strategies with their versions."""
-    return OfficePlan.objects.select_related("office", "program", "outline").prefetch_related(
-        *(_versioned(lookup) for lookup in outline_prefetch("outline__"))
+    """Plans with their tree (strategies with their versions), their sign-offs and their
+    office's chain steps (a fixed number of queries whatever the tree's size)."""
+    return OfficePlan.objects.select_related(
+        "office", "program", "outline", "reopened_by"
+    ).prefetch_related(
+        *(_versioned(lookup) for lookup in outline_prefetch("outline__")),
+        Prefetch("signoffs", queryset=PlanSignOff.objects.select_related("user", "on_behalf_of")),
+        "office__chain_steps",
     )
 
 
