@@ -96,6 +96,9 @@ def test_the_preview_says_which_rubric_and_refuses_the_clerk_a_rubric_of_the_off
     page = client.get(response.url).content.decode()
     assert 'data-status="existing"' in page
     assert "評分表：沿用系統中的「114年度提升服務效能執行計畫考核項目及評分表」" in page
+    # The follow-up table as read, beside the findings.
+    assert "<h2>建議改善事項辦理情形表</h2>" in page
+    assert "由先進同仁帶領強化循序各項業務訓練" in page
 
 
 def test_unreadable_and_oversized_files(client, make, taitung_office, settings):

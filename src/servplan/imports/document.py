@@ -108,11 +108,6 @@ class ReadFollowUp:
     remarks: str = ""
     at: str = ""
 
-    @property
-    def progress(self) -> str:
-        """The latest 改善辦理情形 ("" when none)."""
-        return self.entries[-1].progress if self.entries else ""
-
 
 @dataclass
 class ReadAssessment:

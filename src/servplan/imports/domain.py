@@ -229,9 +229,9 @@ def _differences(doc: ReadAssessment, rubric: Rubric) -> list[str]:
                     f"「{name}／{items[item_key][0]}」配分：評分表 "
                     f"{format_score(items[item_key][1])} 分，文件 {format_score(c.max)} 分"
                 )
-    stated_total = doc.stated_total_max
-    if stated_total is not None and stated_total != total:
-        found.append(f"總分：評分表 {format_score(total)} 分，文件 {format_score(stated_total)} 分")
+    stated_max = doc.stated_total_max
+    if stated_max is not None and stated_max != total:
+        found.append(f"總分：評分表 {format_score(total)} 分，文件 {format_score(stated_max)} 分")
     if len(found) > MAX_DIFFERENCES:
         found = [*found[:MAX_DIFFERENCES], f"另有 {len(found) - MAX_DIFFERENCES} 處不同"]
     return found

@@ -80,10 +80,11 @@ class _Tree:
     def _kids(self, kids, parent: _Element, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise UnreadableFile("PDF 的結構標記層數過多，疑為惡意檔案")
-        kids = self.resolve(kids)
-        if not isinstance(kids, list):
-            kids = [] if kids is None else [kids]
-        for kid in kids:
+        resolved = self.resolve(kids)
+        if not isinstance(resolved, list):
+            # One kid: kept as the reference it is, so that the loop guard sees its number.
+            resolved = [] if resolved is None else [kids]
+        for kid in resolved:
             self.count += 1
             if self.count > MAX_ELEMENTS:
                 raise UnreadableFile("PDF 的結構標記過多，疑為惡意檔案")
