@@ -40,9 +40,8 @@ def form_114(office: str, *, period="114 年度 7 月至 12 月", items=ITEMS[0]
 
 
 def imported(sheet, suffix=".docx", **kwargs):
-    entry, _, result = import_file(
-        filename=f"form{suffix}", data=WRITERS[suffix](sheet.blocks()), **kwargs
-    )
+    data = sheet if isinstance(sheet, bytes) else WRITERS[suffix](sheet.blocks())
+    entry, _, result = import_file(filename=f"form{suffix}", data=data, **kwargs)
     return Assessment.objects.get(pk=entry.assessment_id), result
 
 
@@ -71,14 +70,14 @@ def test_forms_of_several_offices_numbered_their_own_way_use_hqs_rubric(shipped)
 
 
 def test_the_same_form_twice_and_for_another_period_makes_no_second_rubric(shipped):
-    sheet = small_sheet()  # 苗栗 113: the system has no 113 rubric
+    form = WRITERS[".docx"](small_sheet().blocks())  # 苗栗 113: the system has no 113 rubric
     rubrics = Rubric.objects.count()
-    first, result = imported(sheet)
+    first, result = imported(form)
     assert result.match.status == "new"
     assert "系統中沒有 113 年度評分表，匯入會建立" in result.rubric_report
     # The year's rubric, not one named after the office.
     assert first.rubric.office is None and "苗栗" not in first.rubric.title
-    again, _ = imported(sheet)  # the same bytes: the earlier import
+    again, _ = imported(form)  # the same file: the earlier import
     assert again == first
     later, result = imported(small_sheet(period="113 年度 1 月至 6 月"), ".txt")
     assert later.rubric == first.rubric and result.match.status == "existing"

@@ -7,6 +7,7 @@ these functions.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -237,7 +238,8 @@ def _differences(doc: ReadAssessment, rubric: Rubric) -> list[str]:
     return found
 
 
-def _names(doc: ReadAssessment, rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
+def _names(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
+    """(dimension key, item key) → the rubric's own names."""
     stored, _ = _stored_shape(rubric)
     return {
         (dim_key, item_key): (name, item)
@@ -258,7 +260,7 @@ def match_rubric(doc: ReadAssessment, office: Office | None) -> RubricMatch:
     ordered = sorted(candidates, key=lambda r: (r.office_id is not None, r.version, r.id))
     for rubric in ordered:
         if not _differences(doc, rubric):
-            return RubricMatch(rubric, _names(doc, rubric))
+            return RubricMatch(rubric, _names(rubric))
     spec = rubric_spec_for(doc)
     hq = max(
         (r for r in ordered if r.office_id is None), key=lambda r: (r.version, r.id), default=None
@@ -419,7 +421,9 @@ def _keyed(dimension: str, item: str) -> tuple[str, str]:
     return name_key(dimension), name_key(item)
 
 
-def _findings_data(doc: ReadAssessment, name) -> tuple[list[dict], list[dict]]:
+def _findings_data(
+    doc: ReadAssessment, name: Callable[[tuple[str, str]], tuple[str, str]]
+) -> tuple[list[dict], list[dict]]:
     """The results summary's and the follow-up table's rows of each cell, as load_assessment
     takes them: the summary's row opens the improvement, the follow-up table's entries (each
     quarter under its heading) are its follow-ups, and its wording, if different, rewords it."""
@@ -486,11 +490,8 @@ def _store_assessment(doc: ReadAssessment, office: Office, match: RubricMatch) -
     ).exists():
         raise DomainError(f"{office.name} {period} 的自行考核已存在，未匯入", where="period")
     rubric = match.rubric or _new_rubric(doc, office, match)
-    known = match.names if match.rubric is not None else _names(doc, rubric)
-
-    def name(key: tuple[str, str]) -> tuple[str, str]:
-        return known.get(key, key)
-
+    # Every cell the document names is on the rubric (match_rubric found no difference).
+    name = (match.names if match.rubric is not None else _names(rubric)).__getitem__
     findings, follow_up = _findings_data(doc, name)
     assessment, _ = load_assessment(
         data={
