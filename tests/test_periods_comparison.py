@@ -149,7 +149,8 @@ def test_the_page_shows_each_office_with_rank_gap_and_the_median_and_spread(worl
 def test_a_bad_choice_is_a_400_naming_it(world, as_user):
     client = as_user(world["hq"])
     url = reverse("period-comparison", args=[world["period"].slug])
-    assert client.get(url, {"level": "nonsense"}).status_code == 400
+    refused = client.get(url, {"level": "nonsense"})
+    assert refused.status_code == 400 and "level「nonsense」不是可用的選項" in refused.text
     assert client.get(url, {"measure": "x"}).status_code == 400
     export = reverse("period-comparison-export", args=[world["period"].slug, "pdf"])
     assert client.get(export).status_code == 400
@@ -328,3 +329,32 @@ def test_the_pages_ask_as_many_queries_for_one_office_as_for_three(db, make, as_
         AssessmentPeriod.objects.all().delete()
         Office.objects.update(active=False)
     assert counts[0] == counts[1] < 30, counts
+
+
+def test_hq_and_admins_see_the_pages_office_staff_get_404_strangers_the_login(
+    world, make, client, as_user
+):
+    slug, code = world["period"].slug, world["offices"]["比較甲區營業處"].code
+    urls = [
+        reverse("period-comparison", args=[slug]),
+        reverse("period-comparison-export", args=[slug, "xlsx"]),
+        reverse("period-comparison-chart", args=[slug]),
+        reverse("period-unit", args=[slug, "d1"]),
+        reverse("period-unit-export", args=[slug, "d1", "csv"]),
+        reverse("period-unit-chart", args=[slug, "d1"]),
+        reverse("period-office-trend", args=[code]),
+        reverse("period-office-trend-export", args=[code, "xlsx"]),
+        reverse("period-office-trend-chart", args=[code]),
+        reverse("period-aids", args=[slug]),
+    ]
+    for url in urls:
+        assert client.get(url).url.startswith(reverse("login"))
+    for who in (world["hq"], make.user(role=Role.ADMIN)):
+        c = as_user(who)
+        assert all(c.get(url).status_code == 200 for url in urls)
+    for who in (
+        make.user(office=world["offices"]["比較甲區營業處"]),
+        make.user(office=world["offices"]["比較甲區營業處"], role=Role.DIRECTOR),
+    ):
+        c = as_user(who)
+        assert all(c.get(url).status_code == 404 for url in urls)

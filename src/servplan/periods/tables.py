@@ -265,5 +265,8 @@ def check_choice(value: str, allowed, *, where: str, default: str) -> str:
     not allowed is a 400 naming the parameter."""
     value = (value or "").strip() or default
     if value not in allowed:
-        raise DomainError(f"「{value}」不是可用的選項：請使用 {'、'.join(allowed)}", where=where)
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise DomainError(
+            f"{where}「{shown}」不是可用的選項：請使用 {'、'.join(allowed)}", where=where
+        )
     return value
