@@ -70,6 +70,7 @@ def not_found(request, exc):
 
 def _register_routers() -> None:
     from servplan.assessments.api import router as assessments_router
+    from servplan.assessments.api_findings import router as findings_router
     from servplan.documents.api import router as documents_router
     from servplan.imports.api import router as imports_router
     from servplan.periods.api import router as periods_router
@@ -79,6 +80,7 @@ def _register_routers() -> None:
 
     for router in (
         assessments_router,
+        findings_router,
         plans_router,
         plan_outputs_router,
         review_router,
