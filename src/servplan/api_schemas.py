@@ -83,7 +83,19 @@ def answers(ok: dict[int, Any], *refusals: int, public: bool = False) -> dict[in
     return out
 
 
+def upload_example(**fields: str) -> dict:
+    """`openapi_extra` giving a multipart body its example (a file part shown by its name)."""
+    return {"requestBody": {"content": {"multipart/form-data": {"example": fields}}}}
+
+
 def binary(*media_types: str) -> dict:
-    """`openapi_extra` for an operation whose 200 is a file of one of these types."""
-    schema = {"type": "string", "format": "binary"}
-    return {"responses": {200: {"content": {t: {"schema": schema} for t in media_types}}}}
+    """`openapi_extra` for an operation whose 200 is a file of one of these types (a JSON
+    file is an object, everything else bytes)."""
+
+    def schema(media_type: str) -> dict:
+        if media_type == "application/json":
+            return {"type": "object"}
+        return {"type": "string", "format": "binary"}
+
+    content = {t.split(";")[0]: {"schema": schema(t)} for t in media_types}
+    return {"responses": {200: {"content": content}}}

@@ -14,7 +14,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from servplan.api_schemas import answers, binary, example
+from servplan.api_schemas import answers, binary, example, upload_example
 from servplan.assessments import domain
 from servplan.assessments.access import (
     get_assessment_for_user,
@@ -295,6 +295,7 @@ def list_evidence(request, assessment_id: int, cell_id: int):
 @router.post(
     "/assessments/{assessment_id}/cells/{cell_id}/evidence/",
     response=answers({201: EvidenceOut}, 400, 403, 404, 409, 413),
+    openapi_extra=upload_example(file="佐證.pdf"),
     summary="Attach a file to a cell (multipart `file`: PDF, image or Office/ODF document)",
 )
 @refusals
