@@ -50,11 +50,17 @@ def domain_error(request, exc: DomainError):
     return api.create_response(request, {"detail": exc.message, "where": exc.where}, status=400)
 
 
+SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
 @api.exception_handler(ValidationError)
 def invalid_request(request, exc: ValidationError):
     """A body or parameter of the wrong shape: 400 like every refused field, `where` naming
     the first field at fault (as a domain refusal does), pydantic's own list in `errors`."""
-    loc = exc.errors[0].get("loc", ()) if exc.errors else ()
+    loc = list(exc.errors[0].get("loc", ())) if exc.errors else []
+    # ninja puts where the value came from first ("file", "file" for a missing upload)
+    if loc and loc[0] in SOURCES:
+        loc = loc[1:]
     fields = [str(part) for part in loc if part not in ("body", "payload", "query", "form")]
     where = ".".join(fields)
     detail = f"欄位「{where}」缺少或格式不正確" if where else "請求內容格式不正確"
