@@ -368,6 +368,21 @@ def tracked(w):
     return {"pk": w.assessment.pk, "improvement_id": finding.improvement_id}
 
 
+def FINDING_API(w):  # noqa: N802 (a kwargs maker, named like the others)
+    return {
+        "assessment_id": w.assessment.pk,
+        "finding_id": w.assessment.findings.order_by("id").first().pk,
+    }
+
+
+def TRACKED_API(w):  # noqa: N802
+    return {"assessment_id": w.assessment.pk, "improvement_id": tracked(w)["improvement_id"]}
+
+
+def EVIDENCE_API(w):  # noqa: N802
+    return {"assessment_id": w.assessment.pk, "evidence_id": w.evidence.pk}
+
+
 def form_file(w):
     """A correct score sheet of the world's office, as the extracted-text form."""
     sheet = small_sheet(office=w.assessment.office.name, period="113 年度 7 月至 12 月")
@@ -1002,6 +1017,34 @@ RULES: dict[str, Rule] = {
         write=True,
     ),
     "api:compare": Rule("GET", plan_sees, kwargs=PLAN_API, data=lambda w: {"against": "last-year"}),
+    # findings, improvements, follow-ups and evidence (assessments.api_findings)
+    "api:list_findings": Rule("GET", sees, kwargs=A_API),
+    "api:get_finding": Rule("GET", sees, kwargs=FINDING_API),
+    "api:patch_finding": Rule(
+        "PATCH", edits, visible=sees, kwargs=FINDING_API, data=finding_data, write=True
+    ),
+    "api:list_improvements": Rule("GET", sees, kwargs=A_API),
+    "api:get_improvement": Rule("GET", sees, kwargs=TRACKED_API),
+    "api:add_follow_up": Rule(
+        "POST",
+        edits,  # on a draft only, as on the page
+        visible=sees,
+        kwargs=TRACKED_API,
+        data=lambda w: {"roc_year": 114, "quarter": 2, "progress": "已辦理訓練 2 場", "version": 1},
+        write=True,
+    ),
+    "api:list_evidence": Rule("GET", sees, kwargs=CELL_API),
+    "api:upload_evidence": Rule(
+        "POST",
+        edits,
+        visible=sees,
+        kwargs=CELL_API,
+        write=True,
+        multipart=True,
+        data=lambda w: {"file": SimpleUploadedFile("新佐證.pdf", PDF)},
+    ),
+    "api:download_evidence": Rule("GET", sees, kwargs=EVIDENCE_API),
+    "api:delete_evidence": Rule("DELETE", edits, visible=sees, kwargs=EVIDENCE_API, write=True),
     "api:create_import": Rule(
         "POST",
         imports_here,
