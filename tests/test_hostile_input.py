@@ -362,6 +362,10 @@ STATE_OF = {
     "api:review_cell": "submitted",
     "review-mark": "submitted",
     "api:mark_reviewed": "submitted",
+    "results-publish": "reviewed",
+    "results-unpublish": "reviewed",
+    "api:publish_assessment_results": "reviewed",
+    "api:unpublish_assessment_results": "reviewed",
 }
 STATES = sorted(set(STATE_OF.values()) | {"draft"})
 

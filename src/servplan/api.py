@@ -74,6 +74,7 @@ def _register_routers() -> None:
     from servplan.imports.api import router as imports_router
     from servplan.plans.api import router as plans_router
     from servplan.plans.publish_compare_api import router as plan_outputs_router
+    from servplan.public.api import router as public_router
     from servplan.review.api import router as review_router
 
     for router in (
@@ -83,6 +84,7 @@ def _register_routers() -> None:
         review_router,
         documents_router,
         imports_router,
+        public_router,
     ):
         api.add_router("/", router)
 
