@@ -274,6 +274,18 @@ def test_the_page_marks_matches_and_escapes_the_text(make, hq, client, no_render
     assert "&lt;script&gt;" in api and "<mark>帳單</mark>" in api
 
 
+def test_the_page_goes_from_page_to_page(make, client, no_render, monkeypatch):
+    monkeypatch.setattr(search, "LIMIT", 2)
+    for year in (112, 113, 114):
+        published_plan(make, "推廣電子帳單服務", roc_year=year)
+    first = client.get("/public/search/", {"q": "帳單"}).content.decode()
+    assert "共 3 筆，第 1–2 筆" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/public/search/", {"q": "帳單", "page": 2}).content.decode()
+    assert "共 3 筆，第 3–3 筆" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    beyond = client.get("/public/search/", {"q": "帳單", "page": 9}).content.decode()
+    assert "此頁之後沒有更多結果" in beyond
+
+
 def test_the_page_refuses_a_bad_query_with_its_reason(client):
     response = client.get("/public/search/", {"q": "字" * 101})
     assert response.status_code == 400 and "搜尋字詞過長" in response.content.decode()
