@@ -395,6 +395,33 @@ def released(w):
     return {"period": "114-1-6", "reason": "複評分數有誤"}
 
 
+def opened(w):
+    """The world's period as HQ opened it (its assessment is of 114-1-6)."""
+    from servplan.periods.models import AssessmentPeriod
+
+    AssessmentPeriod.objects.get_or_create(
+        roc_year=114,
+        start_month=1,
+        end_month=6,
+        defaults={"rubric": w.assessment.rubric, "deadline": dt.date(2025, 7, 15)},
+    )
+    return {"slug": "114-1-6"}
+
+
+def opened_and_released(w):
+    """The world's period opened and its review released (as if HQ had), to close it."""
+    released(w)
+    return opened(w)
+
+
+def new_period(w, deadline="115 年 7 月 15 日"):
+    return {"period": "115-1-6", "rubric": w.assessment.rubric_id, "deadline": deadline}
+
+
+def moved_deadline(w):
+    return {"office": "", "deadline": "114 年 7 月 31 日", "reason": "颱風停班"}
+
+
 PLAN_API = lambda w: {"plan_id": w.plan.pk}  # noqa: E731
 PUBLIC_PLAN = lambda w: {"office_code": w.plan.office.code, "roc_year": w.plan.roc_year}  # noqa: E731
 PLAN = lambda w: {"pk": w.plan.pk}  # noqa: E731
@@ -500,6 +527,37 @@ def plan_practice(w, *, own: bool):
     )
 
 
+def starts_own(role, state):
+    """The page starts a plan for the user's own office: any office's clerk."""
+    return role in {"clerk", "other_clerk"}
+
+
+def plan_item(w, name: str, item) -> dict:
+    return {"pk": w.plan.pk, name: item.pk}
+
+
+def own_strategy(w):
+    """An office-level strategy of the world's plan, as the clerk added it while drafting."""
+    from servplan.programs.models import Measure, Strategy
+
+    facet = w.plan.outline.facets.get()
+    strategy, created = Strategy.objects.get_or_create(
+        facet=facet, name="自訂策略", defaults={"position": 99}
+    )
+    if created:
+        Measure.objects.create(strategy=strategy, position=1)
+    return strategy
+
+
+def not_applicable(w):
+    """HQ's practice of the world's plan, marked 不適用 while drafting."""
+    practice = plan_practice(w, own=False)
+    type(practice).objects.filter(pk=practice.pk).update(
+        not_applicable=True, not_applicable_reason="本處無此業務"
+    )
+    return plan_item(w, "practice_id", practice)
+
+
 def new_assessment(w):
     return {
         "office": w.assessment.office.name,
@@ -603,9 +661,125 @@ RULES: dict[str, Rule] = {
     "review-release-confirm": Rule("GET", hq, kwargs=PERIOD),
     "review-withdraw-confirm": Rule("GET", hq, kwargs=PERIOD),
     "review-withdraw": Rule("POST", hq, visible=logged_in, data=released, write=True),
+    "review-accept": Rule("POST", reviews, visible=review_page, kwargs=A, write=True),
+    "review-return": Rule(
+        "POST",
+        reviews,
+        visible=review_page,
+        kwargs=A,
+        data=lambda w: {"reason": "資料不全"},
+        write=True,
+    ),
+    # periods: HQ's pages (everyone else 404)
+    "period-list": Rule("GET", hq),
+    "period-open": Rule("POST", hq, data=new_period, write=True),
+    "period-board": Rule("GET", hq, kwargs=opened),
+    "period-deadline": Rule("POST", hq, kwargs=opened, data=moved_deadline, write=True),
+    "period-close": Rule("POST", hq, kwargs=opened_and_released, write=True),
     # plans
     "plan-detail": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}),
     "plan-export": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk, "fmt": "odt"}),
+    "plan-checks": Rule("GET", plan_sees, kwargs=PLAN),
+    # the editor's fragments (reloaded after a conflict): for who may change the draft
+    "plan-sections-form": Rule("GET", edits, visible=plan_sees, kwargs=PLAN),
+    "plan-facet": Rule(
+        "GET",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "facet_id", w.plan.outline.facets.get()),
+    ),
+    "plan-practice-row": Rule(
+        "GET",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=False)),
+    ),
+    # plans, changed
+    "plan-new": Rule(
+        "POST",
+        starts_own,
+        visible=logged_in,
+        data=lambda w: {"roc_year": 115, "start_from": "program"},
+        write=True,
+    ),
+    "plan-sections": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=PLAN,
+        data=lambda w: {"goals": "新的計畫目標", "version": w.plan.version},
+        write=True,
+    ),
+    "plan-strategy-add": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "facet_id", w.plan.outline.facets.get()),
+        data=lambda w: {"name": "新的執行策略"},
+        write=True,
+    ),
+    "plan-strategy": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "strategy_id", own_strategy(w)),
+        data=lambda w: {"name": "改名的策略", "version": 1},
+        write=True,
+    ),
+    "plan-strategy-remove": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "strategy_id", own_strategy(w)),
+        write=True,
+    ),
+    "plan-practice-add": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "measure_id", plan_practice(w, own=True).measure),
+        data=lambda w: {"text": "新增作法", "period": "每季"},
+        write=True,
+    ),
+    "plan-practice": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=False)),
+        data=lambda w: {"target": "每季 1 場", "version": 1},
+        write=True,
+    ),
+    "plan-practice-move": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=True)),
+        data=lambda w: {"direction": "up"},
+        write=True,
+    ),
+    "plan-practice-remove": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=True)),
+        write=True,
+    ),
+    "plan-practice-not-applicable": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=False)),
+        data=lambda w: {"reason": "本處無此業務", "version": 1},
+        write=True,
+    ),
+    "plan-practice-applicable": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=not_applicable,
+        data=lambda w: {"version": 1},
+        write=True,
+    ),
     "plan-compare": Rule(
         "GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}, data=lambda w: {"against": "program"}
     ),
@@ -745,6 +919,32 @@ RULES: dict[str, Rule] = {
         "POST", releases, visible=logged_in, data=lambda w: {"period": "114-1-6"}, write=True
     ),
     "api:withdraw_release": Rule("POST", hq, visible=logged_in, data=released, write=True),
+    "api:accept_submission": Rule("POST", reviews, visible=sees, kwargs=A_API, write=True),
+    "api:return_submission": Rule(
+        "POST",
+        reviews,
+        visible=sees,
+        kwargs=A_API,
+        data=lambda w: {"reason": "資料不全"},
+        write=True,
+    ),
+    "api:list_periods": Rule("GET", logged_in),
+    "api:open_period": Rule(
+        "POST",
+        hq,
+        visible=logged_in,
+        data=lambda w: new_period(w, deadline="2026-07-15"),
+        write=True,
+    ),
+    "api:period_board": Rule("GET", hq, kwargs=opened),
+    "api:move_deadline": Rule(
+        "POST",
+        hq,
+        kwargs=opened,
+        data=lambda w: {"deadline": "2025-07-31", "reason": "颱風停班"},
+        write=True,
+    ),
+    "api:close_period": Rule("POST", hq, kwargs=opened_and_released, write=True),
     "api:list_plans": Rule("GET", logged_in),
     "api:get_plan": Rule("GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}),
     "api:plan_export": Rule(
@@ -813,6 +1013,29 @@ RULES: dict[str, Rule] = {
         visible=plan_sees,
         kwargs=lambda w: {"plan_id": w.plan.pk, "practice_id": plan_practice(w, own=True).pk},
         data=lambda w: {"direction": "up"},
+        write=True,
+    ),
+    "api:add_strategy": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=PLAN_API,
+        data=lambda w: {"facet": w.plan.outline.facets.get().pk, "name": "新的執行策略"},
+        write=True,
+    ),
+    "api:patch_strategy": Rule(
+        "PATCH",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: {"plan_id": w.plan.pk, "strategy_id": own_strategy(w).pk},
+        data=lambda w: {"name": "改名的策略", "version": 1},
+        write=True,
+    ),
+    "api:delete_strategy": Rule(
+        "DELETE",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: {"plan_id": w.plan.pk, "strategy_id": own_strategy(w).pk},
         write=True,
     ),
     "api:publish": Rule("POST", publishes, visible=plan_sees, kwargs=PLAN_API, write=True),

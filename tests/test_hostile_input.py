@@ -347,6 +347,9 @@ MORE_FIELDS = {
     "api:submit_plan": ["comment"],
     "api:create_import": ["office", "dry_run"],
     "import-upload": ["office"],
+    "plan-practice": ["text", "period", "departments_shown", "departments", "department_up"],
+    "plan-practice-add": ["departments", "target"],
+    "plan-sections": ["basis", "targets", "steps", "supplementary"],
 }
 # The state each route's allowed user can use it in; others are refused before any field is read.
 STATE_OF = {
@@ -362,6 +365,10 @@ STATE_OF = {
     "api:review_cell": "submitted",
     "review-mark": "submitted",
     "api:mark_reviewed": "submitted",
+    "review-accept": "submitted",
+    "api:accept_submission": "submitted",
+    "review-return": "submitted",
+    "api:return_submission": "submitted",
     "results-publish": "reviewed",
     "results-unpublish": "reviewed",
     "api:publish_assessment_results": "reviewed",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("servplan.plans.urls")),
     path("", include("servplan.assessments.urls")),
     path("", include("servplan.review.urls")),
+    path("", include("servplan.periods.urls")),
     path("", include("servplan.documents.urls")),
     path("", include("servplan.imports.urls")),
     path("", include("servplan.public.staff_urls")),
