@@ -83,6 +83,7 @@ def _register_routers() -> None:
     from servplan.periods.compare_api import router as period_comparison_router
     from servplan.plans.api import router as plans_router
     from servplan.plans.publish_compare_api import router as plan_outputs_router
+    from servplan.public.api import router as public_router
     from servplan.review.api import router as review_router
 
     for router in (
@@ -95,6 +96,7 @@ def _register_routers() -> None:
         period_comparison_router,
         documents_router,
         imports_router,
+        public_router,
     ):
         api.add_router("/", router)
 
