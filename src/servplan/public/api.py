@@ -5,11 +5,15 @@ The same functions as the pages (search.public, public.datasets, public.domain);
 for the other endpoints (400 naming the field, 403, 404, 409).
 """
 
-from django.urls import reverse
-from ninja import Router, Schema
+from typing import Literal
 
+from django.urls import reverse
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from servplan.api_schemas import IsoDateTime, Out, answers, example
 from servplan.assessments.access import get_assessment_for_user
-from servplan.assessments.api import json, refusals
+from servplan.assessments.api import refusals
 from servplan.public.datasets import datasets
 from servplan.public.domain import publish_results, unpublish_results
 from servplan.public.models import ResultsPublication
@@ -18,7 +22,7 @@ from servplan.search import public as search
 router = Router(tags=["public"])
 
 
-class SearchItem(Schema):
+class SearchItem(Out):
     title: str
     office: str
     roc_year: int
@@ -27,12 +31,17 @@ class SearchItem(Schema):
     snippet: str
 
 
-class SearchOut(Schema):
+class SearchOut(Out):
     items: list[SearchItem]
     count: int
 
 
-@router.get("/public/search/", auth=None, response=SearchOut)
+@router.get(
+    "/public/search/",
+    auth=None,
+    response=answers({200: SearchOut}, 400, public=True),
+    summary="Search the published plans and results (no token)",
+)
 def public_search(
     request,
     q: str = "",
@@ -53,7 +62,7 @@ def public_search(
     return {"items": [hit.as_dict() for hit in results.hits], "count": results.count}
 
 
-class DatasetItem(Schema):
+class DatasetItem(Out):
     title: str
     office: str
     period: str
@@ -63,16 +72,38 @@ class DatasetItem(Schema):
     licence: str
 
 
-class DatasetsOut(Schema):
+class DatasetsOut(Out):
     items: list[DatasetItem]
 
 
-@router.get("/public/datasets/", auth=None, response=DatasetsOut)
+@router.get(
+    "/public/datasets/",
+    auth=None,
+    response=answers({200: DatasetsOut}, public=True),
+    summary="The open data catalogue: every published file (no token)",
+)
 def public_datasets(request):
     """Every published file (DCAT-style): `period` the months covered as an ISO 8601 interval,
     `url` absolute and stable while published, `modified` when it was published."""
     base = request.build_absolute_uri("/").rstrip("/")
     return {"items": [d.as_dict(base) for d in datasets()]}
+
+
+class ResultsDocumentOut(Out):
+    format: Literal["pdf", "odt", "csv", "ods", "json"]
+    sha256: str
+    size: int
+    url: str
+
+
+class ResultsPublicationOut(Out):
+    assessment: int
+    published_at: IsoDateTime
+    unpublished_at: IsoDateTime | None
+    unpublish_reason: str
+    content_hash: str
+    url: str = Field(examples=["/public/results/taitung/114-1-6/"])
+    documents: list[ResultsDocumentOut]
 
 
 def results_publication_to_dict(publication: ResultsPublication) -> dict:
@@ -99,23 +130,33 @@ def results_publication_to_dict(publication: ResultsPublication) -> dict:
     }
 
 
-@router.post("/assessments/{assessment_id}/publish/")
+@router.post(
+    "/assessments/{assessment_id}/publish/",
+    response=answers({201: ResultsPublicationOut}, 400, 403, 404, 409),
+    summary="Publish a reviewed office's released results on the public site (HQ)",
+)
 @refusals
 def publish_assessment_results(request, assessment_id: int):
     """HQ puts a reviewed assessment of a released period on the public site (201 with its
     public URLs and SHA-256s)."""
     assessment = get_assessment_for_user(request.user, assessment_id)
     publication = publish_results(assessment=assessment, user=request.user)
-    return json(results_publication_to_dict(publication), 201)
+    return Status(201, results_publication_to_dict(publication))
 
 
-class UnpublishIn(Schema):
+class ResultsUnpublishIn(Schema):
+    model_config = example({"reason": "分數更正"})
+
     reason: str = ""
 
 
-@router.post("/assessments/{assessment_id}/unpublish/")
+@router.post(
+    "/assessments/{assessment_id}/unpublish/",
+    response=answers({200: ResultsPublicationOut}, 400, 403, 404, 409),
+    summary="Take an office's results off the public site, with the reason (HQ)",
+)
 @refusals
-def unpublish_assessment_results(request, assessment_id: int, payload: UnpublishIn):
+def unpublish_assessment_results(request, assessment_id: int, payload: ResultsUnpublishIn):
     """HQ takes the results off the public site, with the reason."""
     assessment = get_assessment_for_user(request.user, assessment_id)
     publication = unpublish_results(assessment=assessment, user=request.user, reason=payload.reason)
