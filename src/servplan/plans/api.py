@@ -9,13 +9,15 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from ninja import Router, Schema
 
-from servplan.assessments.api import json, refusals
+from servplan.assessments.api import history_dict, json, refusals
 from servplan.core.errors import DomainError
+from servplan.core.listing import filter_rows, paginate
 from servplan.offices.domain import find_office
 from servplan.offices.signing import signoff_json, waiting_json
 from servplan.plans import domain, history
 from servplan.plans.access import can_start, get_plan_for_user, visible_plans
 from servplan.plans.checks import check_plan
+from servplan.plans.models import OfficePlan, PlanStatus
 from servplan.plans.serializers import (
     plan_sections,
     plan_to_dict,
@@ -76,9 +78,35 @@ def _strategy(plan, strategy_id: int) -> Strategy:
     return strategy
 
 
+def plan_summary(plan) -> dict:
+    """A list row; the plan's tree (sections, facets, practices) only from the detail."""
+    return {
+        "id": plan.id,
+        "office": plan.office.name,
+        "office_code": plan.office.code,
+        "region": plan.office.region,
+        "roc_year": plan.roc_year,
+        "title": plan.title,
+        "status": plan.status,
+        "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
+        "links": {
+            "self": f"/api/plans/{plan.id}/",
+            "history": f"/api/plans/{plan.id}/history/",
+            "export": f"/api/plans/{plan.id}/export/",
+        },
+    }
+
+
 @router.get("/plans/")
 def list_plans(request):
-    return [plan_to_dict(p) for p in visible_plans(request.user, plans_for_export())]
+    """Summaries, a page at a time: {"items", "count", "next"}; `limit`/`offset` page,
+    `roc_year`, `status`, `office` and `region` filter."""
+    rows = visible_plans(
+        request.user,
+        OfficePlan.objects.select_related("office").order_by("-roc_year", "office__position", "pk"),
+    )
+    rows = filter_rows(rows, request, statuses=PlanStatus.values, period=False)
+    return paginate(request, rows, plan_summary)
 
 
 class StartIn(Schema):
@@ -343,15 +371,6 @@ def reopen_plan(request, plan_id: int, payload: ReasonIn):
 
 @router.get("/plans/{plan_id}/history/")
 def plan_history(request, plan_id: int):
+    """The plan's changes a page at a time: {"items", "count", "next"}."""
     plan = get_plan_for_user(request.user, plan_id)
-    return [
-        {
-            "user": e.user.get_username() if e.user else None,
-            "at": e.at.isoformat(),
-            "object": e.object_label,
-            "field": e.field,
-            "old": e.old,
-            "new": e.new,
-        }
-        for e in history.plan_history(plan)
-    ]
+    return paginate(request, history.plan_history(plan), history_dict)
