@@ -1,5 +1,6 @@
 """One shape for every JSON list: {"items", "count", "next"}, `?limit=` (1–200, default 50)
-and `?offset=`; plus the filters lists share (period, status, office, region).
+and `?offset=`; plus the filters lists share (period, status, office, region), and the pages
+of HTML lists (`page_of`, shown by core/_pager.html).
 
 A list must not grow with the data: callers hand over a queryset that loads a page's rows in
 a fixed number of queries, and only the page is turned into items.
@@ -8,6 +9,7 @@ a fixed number of queries, and only the page is turned into items.
 from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from servplan.core.errors import DomainError
@@ -15,6 +17,7 @@ from servplan.core.roc import RocError, parse_period
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+PAGE_SIZE = 50
 
 
 def _whole(request, name: str, default: int, low: int, high: int | None) -> int:
@@ -86,3 +89,22 @@ def filter_rows(
     if region := params.get("region"):
         queryset = queryset.filter(**{f"{office_field}__region": region})
     return queryset
+
+
+def page_of(request, rows: QuerySet | list) -> Page:
+    """The `?page=` of an HTML list (a page number that names nothing shows the nearest page,
+    as the lists' filters ignore what they don't know); `page.keep` is the query string
+    without `page`, so the page links keep the filters."""
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    page.keep = query.urlencode()
+    return page
+
+
+def office_regions() -> list[str]:
+    """The regions HQ filters lists by (the offices' 地區), in order."""
+    from servplan.offices.models import Office
+
+    regions = Office.objects.exclude(region="").values_list("region", flat=True)
+    return list(regions.order_by("region").distinct())
