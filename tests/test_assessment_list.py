@@ -147,17 +147,3 @@ def test_hq_filters_by_region(db, make, as_user):
     client = as_user(make.user(role=Role.HQ_REVIEWER))
     assert set(rows(client, region="東區")) == {a.pk}
     assert set(rows(client)) == {a.pk, b.pk}
-
-
-@pytest.mark.parametrize("count", [1, 3])
-def test_the_list_costs_the_same_queries_whatever_the_rows(
-    db, make, as_user, django_assert_num_queries, count
-):
-    office = make.office()
-    rubric = make.rubric(dimensions=1, items=1)
-    for year in range(110, 110 + count):
-        make.fill(make.assessment(office=office, rubric_=rubric, period=(year, 1, 6)))
-    client = as_user(make.user(office=office))
-    client.get(reverse("assessment-list"))  # the session's first request loads more
-    with django_assert_num_queries(10):
-        assert client.get(reverse("assessment-list")).status_code == 200
