@@ -37,7 +37,8 @@ from servplan.programs.domain import (
     load_program,
     rubric_spec,
 )
-from servplan.programs.models import Program, Rubric
+from servplan.programs.lookups import hq_program, published_rubrics
+from servplan.programs.models import Rubric
 
 
 class ImportRefused(DomainError):
@@ -144,7 +145,7 @@ def _shape(spec: RubricSpec) -> tuple:
 def matching_rubric(spec: RubricSpec) -> Rubric | None:
     """A stored rubric with the same dimensions, items and maxima (the title may differ)."""
     wanted = _shape(spec)
-    for rubric in Rubric.objects.filter(roc_year=spec.roc_year).order_by("version", "id"):
+    for rubric in published_rubrics().filter(roc_year=spec.roc_year).order_by("version", "id"):
         if _shape(rubric_spec(rubric)) == wanted:
             return rubric
     return None
@@ -321,7 +322,7 @@ def _store_assessment(doc: ReadAssessment, office: Office, rubric: Rubric | None
 
 
 def _store_plan(doc: ReadPlan, office: Office) -> OfficePlan:
-    program = Program.objects.filter(roc_year=doc.roc_year).first()
+    program = hq_program(doc.roc_year)
     if program is None:
         # A year HQ's program isn't loaded for: the imported plan's tree stands in for it.
         program, _ = load_program(

@@ -25,6 +25,7 @@ from servplan.plans.access import can_edit, can_start
 from servplan.plans.models import OfficePlan, PlanStatus
 from servplan.plans.serializers import plan_sections, practice_to_dict
 from servplan.programs.domain import copy_outline
+from servplan.programs.lookups import hq_program
 from servplan.programs.models import Measure, Practice, PracticeDepartment, Program
 
 START_FROM = ("program", "last-year")
@@ -70,6 +71,8 @@ def create_plan(
     outline whose items link to HQ's. A plan with an approval date is created as approved. Texts are
     cleaned (core.narrative).
     """
+    if program.is_draft:
+        raise DomainError(f"{program}尚未發布，不能據以建立執行計畫", where="program")
     if OfficePlan.objects.filter(office=office, roc_year=program.roc_year).exists():
         raise DomainError(f"{office.name} 已有 {program.roc_year} 年度執行計畫", where="program")
     title = " ".join(normalize(title).split())
@@ -94,7 +97,7 @@ def create_plan(
 def load_plan(*, data: dict) -> tuple[OfficePlan, bool]:
     """The plan of a data file (see data/samples/plan-*.yaml), created when the office has none for the year."""
     office = find_office(data["office"])
-    program = Program.objects.filter(roc_year=data["program"]).first()
+    program = hq_program(data["program"])
     if program is None:
         raise DomainError(f"找不到 {data['program']} 年度總處執行計畫", where="program")
     existing = OfficePlan.objects.filter(office=office, roc_year=program.roc_year).first()
@@ -167,7 +170,7 @@ def start_plan(
     Office.objects.select_for_update().filter(pk=office.pk).first()
     if OfficePlan.objects.filter(office=office, roc_year=year).exists():
         raise DomainError(f"{office.name}已有 {year} 年度執行計畫", where="roc_year")
-    program = Program.objects.filter(roc_year__lte=year).order_by("-roc_year").first()
+    program = hq_program(year, or_earlier=True)
     if program is None:
         raise DomainError(f"尚無 {year} 年度（或更早）的總處執行計畫可依據", where="roc_year")
     if start_from == "program":
