@@ -141,15 +141,32 @@ def program(*, roc_year: int = 114, facets: int = 1, practices: int = 2):
 
 
 def plan(*, office: Office | None = None, roc_year: int = 114, facets: int = 1, practices: int = 2):
-    """A draft plan started from a new program of `roc_year`, for an office with departments."""
+    """A draft plan started from a new program of `roc_year` (or the one the year has already:
+    then `facets` and `practices` are that program's), for an office with departments."""
     from servplan.offices.models import Department
     from servplan.plans.domain import start_plan
+    from servplan.programs.models import Program
 
     office = office or globals()["office"]()
-    program(roc_year=roc_year, facets=facets, practices=practices)
+    if not Program.objects.filter(roc_year=roc_year).exists():
+        program(roc_year=roc_year, facets=facets, practices=practices)
     for name in ["業務組", "人資組", "總務組"]:
         office.departments.add(Department.objects.get_or_create(name=name)[0])
     return start_plan(office=office, roc_year=roc_year)
+
+
+def approved_plan(*, approved_on=None, **kwargs):
+    """A plan as plan() makes it, put straight into the approved state (陳准實施) through the
+    ORM, as the last step of its sign-off would leave it."""
+    import datetime as dt
+
+    from servplan.plans.models import PlanStatus
+
+    approved = plan(**kwargs)
+    approved.status = PlanStatus.APPROVED
+    approved.approved_on = approved_on or dt.date(2025, 3, 21)
+    approved.save(update_fields=["status", "approved_on"])
+    return approved
 
 
 def rubric_form(rubric: Rubric, **changes) -> dict:

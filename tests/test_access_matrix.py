@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from servplan.assessments.domain import (
     add_evidence,
@@ -30,11 +31,12 @@ from servplan.assessments.domain import (
 )
 from servplan.assessments.models import Assessment, Evidence, SignOff
 from servplan.audit.models import AuditEntry
-from servplan.core.roc import Period
+from servplan.core.roc import Period, format_date
 from servplan.imports.domain import check_file, rubric_spec_for, stage_upload
 from servplan.imports.models import ImportRecord, PendingUpload
-from servplan.offices.models import OFFICE_ROLES, ApiToken, Role
-from servplan.plans.domain import add_practice, create_plan
+from servplan.offices.domain import register_deputy
+from servplan.offices.models import OFFICE_ROLES, ApiToken, Department, Role
+from servplan.plans.domain import add_practice, create_plan, sign_plan, submit_plan
 from servplan.programs.domain import build_outline, create_rubric
 from servplan.programs.models import Program
 from servplan.review.domain import mark_reviewed, review_cell
@@ -111,23 +113,64 @@ def build_world(state: str) -> World:
         ]
     )
     program = Program.objects.create(roc_year=114, title="114年度計畫", outline=outline)
+    office.departments.add(Department.objects.get(name="業務組"))
     plan = create_plan(office=office, program=program)
-    # The plan follows the state too: a draft, then submitted, then approved.
+    # The plan follows the state too: a draft, in its chain (submitted), approved, published.
     add_practice(
         plan=plan,
         measure=plan.outline.facets.get().strategies.get().measures.get(),
         user=None,
         text="自辦作法",
+        departments=["業務組"],
+        period="1~12 月",
     )
-    plan.status = {"draft": "draft", "in_signoff": "submitted"}.get(state, "approved")
-    plan.approved_on = dt.date(2025, 3, 21) if plan.status == "approved" else None
-    plan.save(update_fields=["status", "approved_on"])
+    if PLAN_STATES[state] != "draft":
+        submit_plan(plan=plan, user=users["clerk"])
+    if PLAN_STATES[state] in ("approved", "published"):
+        for role in ["section_chief", "manager", "deputy_director", "director"]:
+            sign_plan(plan=plan, user=users[role], decision="approve")
+    plan.refresh_from_db()
+    if PLAN_STATES[state] == "published":
+        plan.status = "published"
+        plan.save(update_fields=["status"])
+        publish_directly(plan)
     sheet = small_sheet(office=office.name, period="113 年度 7 月至 12 月")
     data = to_txt(sheet.blocks())
     # HQ's rubric of the form: an office's import reuses it (only HQ makes new ones).
     create_rubric(spec=rubric_spec_for(check_file(filename="form.txt", data=data).doc))
     upload = stage_upload(user=users["clerk"], filename="form.txt", data=data)
     return World(users, assessment, cells, evidence, plan, upload)
+
+
+PLAN_STATES = {
+    "draft": "draft",
+    "in_signoff": "submitted",
+    "submitted": "approved",
+    "reviewed": "published",
+}
+
+
+def publish_directly(plan) -> None:
+    """The plan's publication as publish_plan leaves it, with stand-in documents (no render)."""
+    import hashlib
+
+    from servplan.plans.publication import public_content
+    from servplan.plans.serializers import plans_for_export
+    from servplan.public.models import PlanPublication, PublishedDocument
+
+    publication = PlanPublication.objects.create(
+        plan=plan,
+        published_at=dt.datetime(2025, 3, 25, tzinfo=dt.UTC),
+        content=public_content(plans_for_export().get(pk=plan.pk)),
+    )
+    for fmt, content in (("pdf", PDF), ("odt", b"PK\x03\x04 odt")):
+        PublishedDocument.objects.create(
+            publication=publication,
+            format=fmt,
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+        )
 
 
 def fingerprint(world: World) -> tuple:
@@ -189,6 +232,11 @@ def reopens(role, state):
     return role in HQ and state in LOCKED
 
 
+def reopens_plan(role, state):
+    """HQ reopens an approved plan; a published one is publication's to withdraw."""
+    return role in HQ and PLAN_STATES[state] == "approved"
+
+
 def reviews(role, state):
     return role in HQ and state == "submitted"
 
@@ -201,6 +249,16 @@ def releases(role, state):
 def plan_sees(role, state):
     """Plans: the office and admins always, HQ once submitted (the plan is a draft in "draft")."""
     return role in OFFICE or role == "admin" or (role == "hq_reviewer" and state != "draft")
+
+
+def deputy_sees(role, state):
+    """An office's deputies: its own staff and admins."""
+    return role in OFFICE or role == "admin"
+
+
+def manages_deputies(role, state):
+    """Registering the section chief's deputy: the chief (for themselves), the director, admins."""
+    return role in {"section_chief", "director", "admin"}
 
 
 def creates(role, state):
@@ -232,6 +290,24 @@ def no_page(role, state):
 
 def public(role, state):
     return True
+
+
+def published(role, state):
+    """The public site's pages of a plan: everyone, logged in or not, once it is published."""
+    return PLAN_STATES[state] == "published"
+
+
+# Routes anyone may open: refusing them is a 404, never the login page.
+OPEN = (public, published)
+
+
+def publishes(role, state):
+    """Publishing the approved plan: the office's clerk and director, and admins."""
+    return role in {"clerk", "director", "admin"} and PLAN_STATES[state] == "approved"
+
+
+def unpublishes(role, state):
+    return role in {"clerk", "director", "admin"} and PLAN_STATES[state] == "published"
 
 
 @dataclass
@@ -311,6 +387,36 @@ def released(w):
 
 
 PLAN_API = lambda w: {"plan_id": w.plan.pk}  # noqa: E731
+PUBLIC_PLAN = lambda w: {"office_code": w.plan.office.code, "roc_year": w.plan.roc_year}  # noqa: E731
+PLAN = lambda w: {"pk": w.plan.pk}  # noqa: E731
+OFFICE_CODE = lambda w: {"code": w.plan.office.code}  # noqa: E731
+
+
+def deputy_data(w):
+    """The manager to stand in for the section chief, from today for a week."""
+    today = timezone.localdate()
+    return {
+        "principal": w.users["section_chief"].pk,
+        "deputy": w.users["manager"].pk,
+        "starts_on": format_date(today),
+        "ends_on": (today + dt.timedelta(days=7)).isoformat(),
+        "reason": "休假",
+    }
+
+
+def registered(w):
+    """The manager registered as the section chief's deputy (as the director would)."""
+    data = deputy_data(w)
+    row = register_deputy(
+        office=w.plan.office,
+        principal=w.users["section_chief"],
+        deputy=w.users["manager"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
+        reason="休假",
+        user=w.users["director"],
+    )
+    return {"code": w.plan.office.code, "deputy_id": row.pk}
 
 
 def plan_practice(w, *, own: bool):
@@ -480,6 +586,62 @@ RULES: dict[str, Rule] = {
     # plans
     "plan-detail": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}),
     "plan-export": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk, "fmt": "odt"}),
+    "plan-compare": Rule(
+        "GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}, data=lambda w: {"against": "program"}
+    ),
+    "plan-compare-export": Rule(
+        "GET",
+        plan_sees,
+        kwargs=lambda w: {"pk": w.plan.pk, "fmt": "csv"},
+        data=lambda w: {"against": "last-year"},
+    ),
+    "plan-publish": Rule(
+        "POST", publishes, visible=plan_sees, kwargs=lambda w: {"pk": w.plan.pk}, write=True
+    ),
+    "plan-unpublish": Rule(
+        "POST",
+        unpublishes,
+        visible=plan_sees,
+        kwargs=lambda w: {"pk": w.plan.pk},
+        data=lambda w: {"reason": "內容更新"},
+        write=True,
+    ),
+    # the public site: no login; a plan's pages only while it is published
+    "public-plan-index": Rule("GET", public),
+    "public-plan-detail": Rule("GET", published, kwargs=PUBLIC_PLAN),
+    "public-plan-pdf": Rule("GET", published, kwargs=PUBLIC_PLAN),
+    "public-plan-odt": Rule("GET", published, kwargs=PUBLIC_PLAN),
+    "plan-history": Rule("GET", plan_sees, kwargs=PLAN),
+    "plan-submit": Rule("POST", submits, visible=plan_sees, kwargs=PLAN, write=True),
+    "plan-signoff": Rule(
+        "POST",
+        signs,
+        visible=plan_sees,
+        kwargs=PLAN,
+        data=lambda w: {"decision": "approve", "comment": ""},
+        write=True,
+    ),
+    "plan-reopen": Rule(
+        "POST",
+        reopens_plan,
+        visible=plan_sees,
+        kwargs=PLAN,
+        data=lambda w: {"reason": "補正"},
+        write=True,
+    ),
+    # deputies (職務代理人)
+    "deputy-list": Rule("GET", deputy_sees, kwargs=OFFICE_CODE),
+    "deputy-add": Rule(
+        "POST",
+        manages_deputies,
+        visible=deputy_sees,
+        kwargs=OFFICE_CODE,
+        data=deputy_data,
+        write=True,
+    ),
+    "deputy-end": Rule(
+        "POST", manages_deputies, visible=deputy_sees, kwargs=registered, write=True
+    ),
     # HQ's programs and rubrics
     "program-list": Rule("GET", hq),
     "program-new": Rule("GET", hq),
@@ -637,6 +799,24 @@ RULES: dict[str, Rule] = {
         write=True,
     ),
     "api:plan_checks": Rule("GET", plan_sees, kwargs=PLAN_API),
+    "api:plan_history": Rule("GET", plan_sees, kwargs=PLAN_API),
+    "api:submit_plan": Rule("POST", submits, visible=plan_sees, kwargs=PLAN_API, write=True),
+    "api:sign_plan": Rule(
+        "POST",
+        signs,
+        visible=plan_sees,
+        kwargs=PLAN_API,
+        data=lambda w: {"decision": "approve", "comment": ""},
+        write=True,
+    ),
+    "api:reopen_plan": Rule(
+        "POST",
+        reopens_plan,
+        visible=plan_sees,
+        kwargs=PLAN_API,
+        data=lambda w: {"reason": "補正"},
+        write=True,
+    ),
     "api:add_practice": Rule(
         "POST",
         edits,
@@ -668,6 +848,16 @@ RULES: dict[str, Rule] = {
         data=lambda w: {"direction": "up"},
         write=True,
     ),
+    "api:publish": Rule("POST", publishes, visible=plan_sees, kwargs=PLAN_API, write=True),
+    "api:unpublish": Rule(
+        "POST",
+        unpublishes,
+        visible=plan_sees,
+        kwargs=PLAN_API,
+        data=lambda w: {"reason": "內容更新"},
+        write=True,
+    ),
+    "api:compare": Rule("GET", plan_sees, kwargs=PLAN_API, data=lambda w: {"against": "last-year"}),
     "api:list_programs": Rule("GET", logged_in),
     "api:get_program": Rule("GET", logged_in, kwargs=lambda w: {"program_id": w.plan.program_id}),
     "api:start_program": Rule(
@@ -771,7 +961,7 @@ def test_access(db, name, state):
                 ok = ok and changed
         elif rule.allowed is no_page:
             ok = code == 404
-        elif role == "anonymous" and rule.allowed is not public:
+        elif role == "anonymous" and rule.allowed not in OPEN:
             ok = _denied_as_anonymous(response, url) and not changed
         elif not visible:
             ok = code == 404 and not changed

@@ -1,6 +1,7 @@
 """The plan API: starting and editing a draft, office isolation, stale versions, checks."""
 
 import pytest
+from django.utils import timezone
 
 from servplan.audit.models import AuditEntry
 from servplan.offices.models import Office, Role
@@ -155,10 +156,11 @@ def test_detail_queries_do_not_grow_with_the_tree(make, api, django_assert_num_q
     large = make.plan(roc_year=114, facets=5, practices=12)
     client = api(make.user(office=small.office))
     large_client = api(make.user(office=large.office))
-    # token lookup, last-used update, then the plan and one query per tree level
-    with django_assert_num_queries(8):
+    # token lookup, last-used update, then the plan, one query per tree level, its sign-offs
+    # and the office's chain steps
+    with django_assert_num_queries(10):
         assert client.get(url(small)).status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         body = large_client.get(url(large)).json()
     assert sum(len(f["strategies"][0]["measures"][0]["practices"]) for f in body["facets"]) == 60
 
@@ -344,3 +346,141 @@ def test_checks(plan, people, api):
             "message": "策略1／子策略1（1）：尚未填承辦部門",
         }
     ]
+
+
+# ---- the sign-off chain, as for assessments -------------------------------------------------
+
+
+@pytest.fixture
+def chain(make, plan):
+    return make.staff(plan.office)
+
+
+def test_the_whole_chain_over_the_api(plan, chain, people, api):
+    clerk = api(chain[Role.CLERK])
+    assert api(chain[Role.DIRECTOR]).post(url(plan, tail="submit/")).status_code == 403
+    response = clerk.post(url(plan, tail="submit/"))
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "submitted"
+    assert body["current_signer"] == "section_chief"
+    assert body["waiting_on"] == {"role": "section_chief", "since": body["signoffs"][0]["at"]}
+    assert [s["role"] for s in body["chain"]] == [
+        "clerk",
+        "section_chief",
+        "manager",
+        "deputy_director",
+        "director",
+    ]
+    assert clerk.post(url(plan, tail="submit/")).status_code == 409
+    signoffs = url(plan, tail="signoffs/")
+    assert api(chain[Role.MANAGER]).post(signoffs, {"decision": "approve"}).status_code == 403
+    chief = api(chain[Role.SECTION_CHIEF])
+    assert chief.post(signoffs, {"decision": "return"}).status_code == 400
+    response = chief.post(signoffs, {"decision": "return", "comment": "請補充"})
+    assert response.status_code == 201 and response.json()["status"] == "draft"
+    assert clerk.post(url(plan, tail="submit/")).status_code == 200
+    for role in (Role.SECTION_CHIEF, Role.MANAGER, Role.DEPUTY_DIRECTOR, Role.DIRECTOR):
+        response = api(chain[role]).post(signoffs, {"decision": "approve"})
+        assert response.status_code == 201
+    today = timezone.localdate().isoformat()
+    assert response.json()["status"] == "approved" and response.json()["approved_on"] == today
+    assert api(chain[Role.DIRECTOR]).post(signoffs, {"decision": "approve"}).status_code == 409
+    body = api(people["hq"]).get(url(plan)).json()
+    assert (body["status"], body["approved_on"], body["waiting_on"]) == ("approved", today, None)
+    assert [(s["position"], s["role"], s["decision"]) for s in body["signoffs"]][-5:] == [
+        (1, "clerk", "submit"),
+        (2, "section_chief", "approve"),
+        (3, "manager", "approve"),
+        (4, "deputy_director", "approve"),
+        (5, "director", "approve"),
+    ]
+    assert body["signoffs"][-1]["signer_name"] == chain[Role.DIRECTOR].username
+    assert body["signoffs"][-1]["on_behalf_of"] is None
+
+
+def test_a_bad_decision_is_400_and_another_office_gets_404(plan, chain, people, api, make):
+    api(chain[Role.CLERK]).post(url(plan, tail="submit/"))
+    signoffs = url(plan, tail="signoffs/")
+    response = api(chain[Role.SECTION_CHIEF]).post(signoffs, {"decision": "maybe"})
+    assert response.status_code == 400 and response.json()["where"] == "decision"
+    stranger = make.user(office=make.office(), role=Role.SECTION_CHIEF)
+    assert api(stranger).post(signoffs, {"decision": "approve"}).status_code == 404
+
+
+def test_submit_with_check_errors_is_400_listing_them(plan, people, api):
+    clerk = api(people["clerk"])
+    clerk.patch(url(plan, practice_ids(plan)[0]), {"departments": [], "version": 1})
+    response = clerk.post(url(plan, tail="submit/"))
+    assert response.status_code == 400 and "尚未填承辦部門" in response.json()["detail"]
+    assert clerk.get(url(plan)).json()["status"] == "draft"
+
+
+@pytest.mark.parametrize("who", ["hq", "outsider"])
+def test_a_draft_is_404_to_hq_and_other_offices_on_every_chain_route(plan, people, api, who):
+    client = api(people[who])
+    for tail, data in [
+        ("submit/", {}),
+        ("signoffs/", {"decision": "approve"}),
+        ("reopen/", {"reason": "x"}),
+    ]:
+        assert client.post(url(plan, tail=tail), data).status_code == 404, tail
+    assert client.get(url(plan, tail="history/")).status_code == 404
+
+
+def test_reopen_needs_hq(plan, chain, people, api):
+    from servplan.plans.domain import sign_plan, submit_plan
+
+    submit_plan(plan=plan, user=chain[Role.CLERK])
+    for role in (Role.SECTION_CHIEF, Role.MANAGER, Role.DEPUTY_DIRECTOR, Role.DIRECTOR):
+        sign_plan(plan=plan, user=chain[role], decision="approve")
+    target = url(plan, tail="reopen/")
+    hq = api(people["hq"])
+    assert api(chain[Role.DIRECTOR]).post(target, {"reason": "x"}).status_code == 403
+    assert hq.post(target, {"reason": ""}).status_code == 400
+    response = hq.post(target, {"reason": "目標誤植"})
+    assert response.status_code == 200 and response.json() == {"id": plan.pk, "status": "draft"}
+    assert hq.post(target, {"reason": "目標誤植"}).status_code == 404
+    body = api(chain[Role.CLERK]).get(url(plan)).json()
+    assert body["approved_on"] is None and body["reopened"]["reason"] == "目標誤植"
+    assert body["reopened"]["by"] == people["hq"].username
+    assert body["waiting_on"] == {"role": "clerk", "since": body["reopened"]["at"]}
+
+
+def test_history_lists_edits_and_sign_offs(plan, chain, api):
+    clerk = api(chain[Role.CLERK])
+    clerk.patch(url(plan, practice_ids(plan)[0]), {"target": "每季 1 場", "version": 1})
+    clerk.post(url(plan, tail="submit/"))
+    api(chain[Role.SECTION_CHIEF]).post(
+        url(plan, tail="signoffs/"), {"decision": "return", "comment": "補件"}
+    )
+    entries = clerk.get(url(plan, tail="history/")).json()
+    assert set(entries[0]) == {"user", "at", "object", "field", "old", "new"}
+    rows = [(e["user"], e["object"], e["field"], e["new"]) for e in entries]
+    assert (chain[Role.CLERK].username, "策略1／子策略1（1）", "target", "每季 1 場") in rows
+    assert (chain[Role.CLERK].username, "核章", "signoff", "1. 經辦 送出") in rows
+    assert (chain[Role.SECTION_CHIEF].username, "核章", "signoff", "2. 課長 退回：補件") in rows
+    assert [e["new"] for e in entries if e["field"] == "status"] == ["submitted", "draft"]
+
+
+def test_a_deputy_signs_over_the_api(plan, chain, api, make):
+    from servplan.offices.domain import register_deputy
+
+    stand_in = make.user(office=plan.office, username="plan-stand-in")
+    chief = chain[Role.SECTION_CHIEF]
+    today = timezone.localdate()
+    register_deputy(
+        office=plan.office,
+        principal=chief,
+        deputy=stand_in,
+        starts_on=today,
+        ends_on=today,
+        reason="休假",
+        user=chief,
+    )
+    api(chain[Role.CLERK]).post(url(plan, tail="submit/"))
+    response = api(stand_in).post(url(plan, tail="signoffs/"), {"decision": "approve"})
+    assert response.status_code == 201
+    assert response.json()["signer_name"] == f"plan-stand-in 代 {chief.username}"
+    assert response.json()["on_behalf_of"] == chief.username
+    step = api(chain[Role.CLERK]).get(url(plan)).json()["signoffs"][-1]
+    assert (step["user"], step["on_behalf_of"]) == ("plan-stand-in", chief.username)

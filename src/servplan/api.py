@@ -73,6 +73,7 @@ def _register_routers() -> None:
     from servplan.documents.api import router as documents_router
     from servplan.imports.api import router as imports_router
     from servplan.plans.api import router as plans_router
+    from servplan.plans.publish_compare_api import router as plan_outputs_router
     from servplan.programs.api import router as programs_router
     from servplan.review.api import router as review_router
 
@@ -80,6 +81,7 @@ def _register_routers() -> None:
         assessments_router,
         plans_router,
         programs_router,
+        plan_outputs_router,
         review_router,
         documents_router,
         imports_router,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("servplan.review.urls")),
     path("", include("servplan.documents.urls")),
     path("", include("servplan.imports.urls")),
+    path("public/", include("servplan.public.urls")),
 ]
 
 # Error pages in the site's layout with the reason; 500 stays Django's view, whose page

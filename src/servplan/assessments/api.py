@@ -30,6 +30,7 @@ from servplan.assessments.sheet import (
 from servplan.core.errors import DomainError
 from servplan.core.roc import Period, RocError, parse_period
 from servplan.core.scores import to_json_number
+from servplan.offices.signing import signoff_json, waiting_json
 from servplan.programs.lookups import published_rubrics
 
 router = Router(tags=["assessments"])
@@ -64,20 +65,15 @@ def detail_dict(request, assessment) -> dict:
     state = domain.chain_state(assessment)
     body["signoffs"] = [
         {
-            "position": s.position,
-            "role": s.role,
-            "user": s.user.get_username(),
-            "decision": s.decision,
-            "comment": s.comment,
-            "at": s.at.isoformat(),
+            **signoff_json(s),
             # what this signer approved: the content hash and the forms as one PDF
-            "content_hash": s.content_hash or None,
             "pdf": reverse("api:signed_copy", args=[assessment.pk, s.pk]) if s.pdf_sha256 else None,
             "pdf_sha256": s.pdf_sha256 or None,
         }
-        for s in assessment.signoffs.select_related("user")
+        for s in assessment.signoffs.select_related("user", "on_behalf_of")
     ]
     body["current_signer"] = state.current[1].value if state.current else None
+    body["waiting_on"] = waiting_json(domain.waiting_on(assessment))
     # what a PATCH of assessed_on sends back as its version
     body["assessed_on_version"] = domain.date_version(assessment)
     body["reopened"] = (
@@ -241,6 +237,8 @@ def sign_off(request, assessment_id: int, payload: DecisionIn):
         {
             "position": signoff.position,
             "role": signoff.role,
+            "signer_name": signoff.signed_as,
+            "on_behalf_of": signoff.on_behalf_of.get_username() if signoff.on_behalf_of else None,
             "decision": signoff.decision,
             "comment": signoff.comment,
             "at": signoff.at.isoformat(),

@@ -7,7 +7,8 @@ from django.db.models.functions import Floor
 from django.utils.translation import pgettext_lazy
 
 from servplan.core.roc import Period
-from servplan.offices.models import OFFICE_ROLES, Office
+from servplan.offices.models import Decision as Decision  # re-exported: callers import it here
+from servplan.offices.models import Office, SignOffBase
 from servplan.programs.models import SCORE_DIGITS, Rubric, RubricCell
 
 
@@ -278,49 +279,22 @@ class Finding(models.Model):
         return entries[-1].progress if entries else ""
 
 
-class Decision(models.TextChoices):
-    SUBMIT = "submit", pgettext_lazy("decision", "送出")
-    APPROVE = "approve", pgettext_lazy("decision", "核可")
-    RETURN = "return", pgettext_lazy("decision", "退回")
-
-
-class SignOff(models.Model):
-    """One signature in the approval chain: who, in which role, what they decided, when.
+class SignOff(SignOffBase):
+    """One signature in the assessment's approval chain (offices.models.SignOffBase).
 
     A submit or approval keeps what the signer approved: the content hash and the sha256 of
     the three forms as one PDF (the bytes are in SignedCopy), and the name printed for them.
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="signoffs")
-    position = models.PositiveSmallIntegerField(pgettext_lazy("signoff", "順序"))
-    role = models.CharField(
-        pgettext_lazy("membership", "角色"),
-        max_length=20,
-        choices=[(r.value, r.label) for r in OFFICE_ROLES],
-    )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signer_name = models.CharField(pgettext_lazy("signoff", "簽署人"), max_length=150, blank=True)
-    decision = models.CharField(
-        pgettext_lazy("signoff", "決定"), max_length=10, choices=Decision.choices
-    )
-    comment = models.TextField(pgettext_lazy("signoff", "意見"), blank=True)
-    content_hash = models.CharField(pgettext_lazy("signoff", "內容雜湊"), max_length=64, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
-    at = models.DateTimeField(pgettext_lazy("signoff", "時間"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(SignOffBase.Meta):
         verbose_name = pgettext_lazy("model", "核章紀錄")
         verbose_name_plural = pgettext_lazy("model", "核章紀錄")
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.get_role_display()} {self.get_decision_display()}"
-
-    def save(self, *args, **kwargs):
-        # The name as it was when signing: a later rename must not change printed forms.
-        if not self.signer_name:
-            self.signer_name = self.user.get_full_name() or self.user.get_username()
-        super().save(*args, **kwargs)
 
 
 class SignedCopy(models.Model):

@@ -39,6 +39,7 @@ from servplan.core.parsing import parse_version, parse_whole
 from servplan.core.roc import Period, RocError, parse_period, to_roc_year
 from servplan.offices.access import is_hq, membership
 from servplan.offices.models import Office
+from servplan.offices.signing import may_sign
 from servplan.programs.lookups import published_rubrics
 
 
@@ -172,10 +173,11 @@ def _page_context(request, assessment) -> dict:
         and assessment.reopened_at is not None
         and not (last and last.decision == "return"),
         "can_submit": editable and m is not None and m.role == "clerk",
+        # the step's role holder or their deputy, not someone holding another step already
         "my_turn": current is not None
-        and m is not None
-        and m.office_id == assessment.office_id
-        and m.role == current[1],
+        and may_sign(
+            user=request.user, office=assessment.office, role=current[1], round_=state.round
+        ),
         "can_reopen": assessment.is_locked and can_review(request.user),
         "can_review": assessment.status == Status.SUBMITTED and can_review(request.user),
         "show_review": assessment.is_locked and reviews_visible(request.user, assessment),

@@ -30,13 +30,16 @@ def record(
     old: object = None,
     new: object = None,
     assessment_id: int | None = None,
+    plan_id: int | None = None,
 ) -> AuditEntry:
-    """Record one change of `field` on `obj` (or an action such as "status" or "created")."""
+    """Record one change of `field` on `obj` (or an action such as "status" or "created");
+    `assessment_id`/`plan_id` name the record it belongs to, for that record's history."""
     return AuditEntry.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         object_type=obj._meta.label_lower,
         object_id=obj.pk,
         assessment_id=assessment_id,
+        plan_id=plan_id,
         field=field,
         old=_text(old),
         new=_text(new),
@@ -50,6 +53,7 @@ def record_changes(
     before: dict[str, object],
     fields: Iterable[str],
     assessment_id: int | None = None,
+    plan_id: int | None = None,
 ) -> list[AuditEntry]:
     """Record every field of `fields` whose value on `obj` differs from `before[field]`."""
     return [
@@ -60,6 +64,7 @@ def record_changes(
             old=before.get(f),
             new=getattr(obj, f),
             assessment_id=assessment_id,
+            plan_id=plan_id,
         )
         for f in fields
         if _text(before.get(f)) != _text(getattr(obj, f))

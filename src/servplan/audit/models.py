@@ -9,7 +9,8 @@ class AuditEntry(models.Model):
     """One changed field (or one action, with `field` naming it) of one object.
 
     `assessment_id` is set for everything that belongs to an assessment (its cells, findings,
-    improvements, sign-offs), so an assessment's history is one indexed query.
+    improvements, sign-offs), so an assessment's history is one indexed query; `plan_id` the
+    same for an office plan (its sections, practices, sign-offs).
     """
 
     at = models.DateTimeField(pgettext_lazy("audit", "時間"), auto_now_add=True, db_index=True)
@@ -19,6 +20,7 @@ class AuditEntry(models.Model):
     object_type = models.CharField(pgettext_lazy("audit", "對象類型"), max_length=50)
     object_id = models.BigIntegerField(pgettext_lazy("audit", "對象編號"))
     assessment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    plan_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     field = models.CharField(pgettext_lazy("audit", "欄位"), max_length=100)
     old = models.TextField(pgettext_lazy("audit", "原值"), blank=True)
     new = models.TextField(pgettext_lazy("audit", "新值"), blank=True)

@@ -109,26 +109,40 @@ def wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, math.ceil(text_width(line) / width)) for line in str(text).split("\n"))
 
 
-def to_xlsx(table: list[list], title: str) -> bytes:
+def _subtotal(row: list) -> bool:
+    return row[3] == SUBTOTAL
+
+
+def to_xlsx(
+    table: list[list],
+    title: str,
+    *,
+    widths: tuple[int, ...] = WIDTHS,
+    sheet: str = "評分表",
+    numeric: set[int] = NUMERIC,
+    bold=_subtotal,
+) -> bytes:
+    """`table` (header first) under `title`; `widths` per column in characters, the columns
+    in `numeric` centred, the rows `bold` picks in bold. Texts that look like formulas stay text."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "評分表"
+    ws.title = sheet
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     ws.append([title])
     if looks_like_formula(title):
         ws["A1"].data_type, ws["A1"].quotePrefix = "s", True
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
     ws["A1"].font = Font(name="Noto Sans CJK TC", size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     # openpyxl leaves the height of wrapped (and merged) cells to the viewer, which guesses
     # one line: set it from the text.
-    ws.row_dimensions[1].height = 24 * wrapped_lines(title, sum(WIDTHS))
-    for i, width in enumerate(WIDTHS, 1):
+    ws.row_dimensions[1].height = 24 * wrapped_lines(title, sum(widths))
+    for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     for r, row in enumerate(table, 2):
         ws.append(row)
@@ -136,11 +150,11 @@ def to_xlsx(table: list[list], title: str) -> bytes:
         for c, value in enumerate(row):
             cell = ws.cell(row=r, column=c + 1)
             cell.border = border
-            cell.font = Font(name="Noto Sans CJK TC", size=11, bold=r == 2 or row[3] == SUBTOTAL)
+            cell.font = Font(name="Noto Sans CJK TC", size=11, bold=r == 2 or bold(row))
             cell.alignment = Alignment(
                 wrap_text=True,
                 vertical="top",
-                horizontal="center" if c in NUMERIC else "left",
+                horizontal="center" if c in numeric else "left",
             )
             if looks_like_formula(value):
                 # openpyxl made it a formula cell: store the text, as text.
@@ -149,7 +163,7 @@ def to_xlsx(table: list[list], title: str) -> bytes:
             if r == 2:
                 cell.fill = PatternFill("solid", fgColor="E6EDF5")
             if isinstance(value, str) and value:
-                lines = max(lines, wrapped_lines(value, WIDTHS[c] - 1))
+                lines = max(lines, wrapped_lines(value, widths[c] - 1))
         ws.row_dimensions[r].height = 15.5 * lines + 4
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"

@@ -21,6 +21,8 @@ from servplan.documents import layout as L
 from servplan.offices.chains import chain_for
 from servplan.offices.models import Form, Role
 from servplan.plans.models import OfficePlan
+from servplan.plans.signing import LOCKED as PLAN_LOCKED
+from servplan.plans.signing import plan_chain, plan_round
 
 ASSESSMENT_FORMS = ("score-sheet", "summary", "follow-up")
 NOTHING = "無"  # what the paper forms print in an empty box (docs/decisions.md)
@@ -68,16 +70,21 @@ def signed_by_role(
     """Who signed in each role in the current round, by the name they had when signing."""
     if signoffs is None:
         signoffs = round_signoffs(assessment)
+    return _signed(signoffs)
+
+
+def _signed(signoffs) -> dict[str, Signed]:
+    """Each role's signature of a round: 「甲」, or 「甲 代 乙」 for a deputy, and the ROC date."""
     return {
-        s.role: Signed(name=s.signer_name, date=format_date(timezone.localtime(s.at).date()))
+        s.role: Signed(name=s.signed_as, date=format_date(timezone.localtime(s.at).date()))
         for s in signoffs
         if s.decision in (Decision.SUBMIT, Decision.APPROVE)
     }
 
 
-def _signature_block(office, form: Form, signed: dict[str, Signed]) -> dict:
+def _signature_block(office, form: Form, signed: dict[str, Signed], chain=None) -> dict:
     slots = []
-    for role in chain_for(office, form):
+    for role in chain_for(office, form) if chain is None else chain:
         who = signed.get(role.value)
         slots.append(
             {
@@ -362,8 +369,17 @@ def _section(label: str, text: str, name: str) -> list[dict]:
     return [L.heading(f"{label}、{name}"), L.narrative(body)]
 
 
+def approved_line(plan: OfficePlan) -> str:
+    """「114 年 3 月 21 日陳准實施」 once the plan is approved; "" before (and after a reopen)."""
+    if plan.status not in PLAN_LOCKED or plan.approved_on is None:
+        return ""
+    return f"{format_date(plan.approved_on)}陳准實施"
+
+
 def plan_document(plan: OfficePlan) -> dict:
-    """The office plan (seed 001); load it with plans_for_export()."""
+    """The office plan (seed 001); load it with plans_for_export(). Under the title, the day
+    it was approved (「114 年 3 月 21 日陳准實施」, nothing before that); at the end, the
+    signatures of the current round."""
     steps = [
         {"text": f"{cjk_number(i)}、{s}", "bullet": False} for i, s in enumerate(plan.step_list, 1)
     ]
@@ -378,9 +394,7 @@ def plan_document(plan: OfficePlan) -> dict:
     ]
     blocks = [
         L.title(plan.title),
-        L.line(
-            f"{format_date(plan.approved_on)}陳准實施" if plan.approved_on else "", align="right"
-        ),
+        L.line(approved_line(plan), align="right"),
         *_section("壹", plan.basis, "計畫依據"),
         *_section("貳", plan.goals, "計畫目標"),
         *_section("參", plan.targets, "實施對象"),
@@ -394,7 +408,9 @@ def plan_document(plan: OfficePlan) -> dict:
         blocks.append(L.heading(f"陸、{supplementary[0]['text']}"))
     elif supplementary:
         blocks += [L.heading("陸、附則"), L.narrative(supplementary)]
-    blocks.append(_signature_block(plan.office, Form.PLAN, {}))
+    # The plan is signed by its own chain (plans.signing.plan_chain), as far as this round got.
+    signed = _signed(plan_round(plan))
+    blocks.append(_signature_block(plan.office, Form.PLAN, signed, plan_chain(plan.office)))
     return {
         "title": plan.title,
         "subject": "提升服務效能執行計畫",

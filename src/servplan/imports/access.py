@@ -16,7 +16,7 @@ from servplan.imports.document import ReadPlan
 from servplan.imports.models import ImportRecord, PendingUpload
 from servplan.offices.access import is_admin, is_hq, office_id
 from servplan.plans import access as plans_access
-from servplan.programs.lookups import hq_program
+from servplan.plans import domain as plans_domain
 
 if TYPE_CHECKING:
     from servplan.imports.domain import CheckResult
@@ -40,9 +40,9 @@ def check_import(user, result: CheckResult) -> None:
     if isinstance(doc, ReadPlan):
         if not plans_access.can_start(user, office):
             raise NotAllowed(f"只有{office.name}的經辦可以建立執行計畫", where="office")
-        if not is_hq(user) and hq_program(doc.roc_year) is None:
+        if not is_hq(user) and plans_domain.program_for_year(doc.roc_year) is None:
             raise NotAllowed(
-                f"系統中沒有 {doc.roc_year} 年度總處執行計畫，匯入會建立它；"
+                f"系統中沒有 {doc.roc_year} 年度（或更早）的總處執行計畫，匯入會建立它；"
                 "只有總處業務處可以建立總處執行計畫",
                 where="program",
             )

@@ -241,7 +241,9 @@ class ReadPlan:
             "office": office,
             "roc_year": self.roc_year,
             "title": self.title,
-            "status": "approved" if self.approved_on else "draft",
+            # What the import stores: a draft for the app's own sign-off (the date the
+            # document prints is reported, not taken over).
+            "status": "draft",
             "approved_on": self.approved_on.isoformat() if self.approved_on else None,
             "basis": self.basis,
             "goals": self.goals,

@@ -18,6 +18,7 @@ from servplan.assessments.sheet import assessment_to_dict, sheet_queryset
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
 from servplan.core.narrative import clean_text, normalize
+from servplan.core.roc import format_date
 from servplan.imports.access import check_import, visible_imports
 from servplan.imports.checks import check_document, resolve_office
 from servplan.imports.document import ERROR, Issue, ReadAssessment, ReadDocument, ReadPlan
@@ -25,19 +26,19 @@ from servplan.imports.models import ImportKind, ImportRecord, PendingUpload
 from servplan.imports.readers.base import MAX_FILE_BYTES, UnreadableFile
 from servplan.imports.sandbox import read_sandboxed
 from servplan.offices.models import Office
-from servplan.plans.models import OfficePlan, PlanStatus
+from servplan.plans.domain import create_imported_plan, program_for_year
+from servplan.plans.models import OfficePlan
 from servplan.plans.serializers import plan_to_dict, plans_for_export
 from servplan.programs.domain import (
     CellSpec,
     DimensionSpec,
     RubricError,
     RubricSpec,
-    build_outline,
     create_rubric,
     load_program,
     rubric_spec,
 )
-from servplan.programs.lookups import hq_program, published_rubrics
+from servplan.programs.lookups import published_rubrics
 from servplan.programs.models import Rubric
 
 
@@ -236,7 +237,8 @@ def import_file(
             plan=plan,
             user=user,
         )
-        record(user=user, obj=plan, field="imported", new=filename)
+        stated = f"（文件所載 {format_date(doc.approved_on)}陳准實施）" if doc.approved_on else ""
+        record(user=user, obj=plan, field="imported", new=f"{filename}{stated}")
         return entry, True, result
     assessment = _store_assessment(doc, found, result.rubric)
     entry = ImportRecord.objects.create(
@@ -322,9 +324,10 @@ def _store_assessment(doc: ReadAssessment, office: Office, rubric: Rubric | None
 
 
 def _store_plan(doc: ReadPlan, office: Office) -> OfficePlan:
-    program = hq_program(doc.roc_year)
+    """The document's plan as an editable draft (plans.domain.create_imported_plan)."""
+    program = program_for_year(doc.roc_year)
     if program is None:
-        # A year HQ's program isn't loaded for: the imported plan's tree stands in for it.
+        # No program of the year or before it: the imported plan's tree stands in for it.
         program, _ = load_program(
             data={
                 "roc_year": doc.roc_year,
@@ -332,22 +335,16 @@ def _store_plan(doc: ReadPlan, office: Office) -> OfficePlan:
                 "facets": doc.outline(),
             }
         )
-    if OfficePlan.objects.filter(office=office, roc_year=doc.roc_year).exists():
-        raise DomainError(
-            f"{office.name} 已有 {doc.roc_year} 年度執行計畫，未匯入", where="program"
-        )
-    return OfficePlan.objects.create(
+    return create_imported_plan(
         office=office,
-        roc_year=doc.roc_year,
         program=program,
-        outline=build_outline(facets=doc.outline()),
+        roc_year=doc.roc_year,
         title=doc.title,
-        status=PlanStatus.APPROVED if doc.approved_on else PlanStatus.DRAFT,
-        approved_on=doc.approved_on,
+        facets=doc.outline(),
         basis=doc.basis,
         goals=doc.goals,
         targets=doc.targets,
-        steps="\n".join(doc.steps),
+        steps=doc.steps,
         supplementary=doc.supplementary,
     )
 

@@ -22,6 +22,8 @@ from servplan.imports.document import (
 from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFile, clean
 
 NOTHING = "無"
+# The sign-off chain's roles as the forms print them over the signatures.
+SIGNER_ROLES = {"經辦", "課長", "經理", "副處長", "處長"}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９（）：～", "0123456789():~")
 # Seven digits is far beyond any form; longer numbers are read as text, never as huge Decimals.
 _MAX = re.compile(r"\(\s*+(?:滿分\s*+)?(\d{1,7}(?:\.\d{1,2})?)\s*+分\s*+\)")
@@ -125,11 +127,21 @@ def _header(row: list[str | None]) -> _Header | None:
             # 「具體作法」 merged over two columns, recorded once: sub-strategy, then practices.
             measure = practice[-1]
             practice.append(practice[-1] + 1)
+        strategy = col("執行策略", exclude=("子策略",))
+        if (
+            measure is None
+            and strategy is not None
+            and strategy + 1 < practice[0]
+            and texts[strategy + 1] in ("", texts[strategy])
+        ):
+            # 「執行策略」 merged over the strategy and sub-strategy columns (as servplan's own
+            # exports print it): repeated in the next column, or recorded once.
+            measure = strategy + 1
         return _Header(
             "plan",
             {
                 "facet": col("面向"),
-                "strategy": col("執行策略", exclude=("子策略",)),
+                "strategy": strategy,
                 "measure": measure,
                 "practice": practice[-1],
                 "departments": col("承辦部門", "部門"),
@@ -163,6 +175,12 @@ def _header(row: list[str | None]) -> _Header | None:
     return None
 
 
+def _signature_row(row: list[str | None]) -> bool:
+    """The roles heading a signature block, each in its own cell."""
+    texts = [t for t in (_one_line(c) for c in row) if t]
+    return len(texts) > 1 and all(t in SIGNER_ROLES for t in texts)
+
+
 def _title(paragraphs: list[str]) -> tuple[str, re.Match] | None:
     for text in paragraphs:
         line = _one_line(text)
@@ -184,6 +202,11 @@ def interpret(blocks: list[Block]) -> ReadDocument:
         if not isinstance(block, Table):
             continue
         for row in block.rows:
+            if _signature_row(row):
+                # A signature block (經辦 課長 … 處長) closes the table: the names under the
+                # roles are not rows of it.
+                current = None
+                continue
             header = _header(row)
             if header is not None:
                 current = header

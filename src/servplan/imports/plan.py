@@ -28,15 +28,20 @@ def _practices(text: str) -> list[tuple[int | None, str]]:
     """「(1) 甲… (2) 乙…」 → [(1, "甲…"), (2, "乙…")]; unnumbered text is one practice."""
     marks = list(_PRACTICE_NUMBER.finditer(text))
     if not marks or marks[0].start() != 0:
-        head = text[: marks[0].start()] if marks else text
-        result = [(None, clean(head))] if clean(head) else []
+        head = _lines(text[: marks[0].start()] if marks else text)
+        result = [(None, head)] if head else []
     else:
         result = []
     for index, mark in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
-        body = clean(text[mark.end() : end].replace("\n", " "))
-        result.append((int(mark.group(1)), body))
+        result.append((int(mark.group(1)), _lines(text[mark.end() : end])))
     return result
+
+
+def _lines(text: str) -> str:
+    """A practice's paragraphs (甲、乙、丙 stand on lines of their own), spacing tidied; the
+    readers have already rejoined lines that were only wrapped (PDF)."""
+    return "\n".join(line for line in (clean(part) for part in text.split("\n")) if line)
 
 
 def _sections(paragraphs: list[str]) -> dict[str, list[str]]:
@@ -96,6 +101,9 @@ def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
         facet_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "facet"))))
         strategy_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "strategy"))))
         measure_text = _one_line(_cell(columns, row, "measure"))
+        if measure_text and measure_text == _one_line(_cell(columns, row, "strategy")):
+            # A strategy without sub-strategies spans their column too (a merged cell).
+            measure_text = ""
         text = _cell(columns, row, "practice")
         if facet_name and (facet is None or facet["name"] != facet_name):
             facet = next((f for f in facets if f["name"] == facet_name), None)

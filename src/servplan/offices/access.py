@@ -37,3 +37,19 @@ def is_clerk_of(user, office) -> bool:
 def office_id(user) -> int | None:
     m = membership(user)
     return m.office_id if m else None
+
+
+def may_manage_deputies(user, office, principal=None) -> bool:
+    """Who registers and ends an office's deputies (職務代理人): admins; the office's director,
+    for anyone in it; any other signer of the office, for themselves (`principal`)."""
+    if is_admin(user):
+        return True
+    m = membership(user)
+    if not (m and m.office_id == office.pk):
+        return False
+    return m.role == Role.DIRECTOR or (principal is not None and principal.pk == user.pk)
+
+
+def sees_deputies(user, office) -> bool:
+    """The office's deputies are listed to its own staff and to admins."""
+    return is_admin(user) or office_id(user) == office.pk

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from servplan.offices.domain import revoke_tokens
-from servplan.offices.models import ApiToken, ChainStep, Department, Membership, Office
+from servplan.core.errors import DomainError
+from servplan.offices.domain import end_deputy, revoke_tokens
+from servplan.offices.models import ApiToken, ChainStep, Department, Deputy, Membership, Office
 
 
 class ChainStepInline(admin.TabularInline):
@@ -55,3 +56,31 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset) -> None:
         revoke_tokens(tokens=queryset, user=request.user)
+
+
+@admin.register(Deputy)
+class DeputyAdmin(admin.ModelAdmin):
+    """Deputies are seen here and ended with the action; they are registered on the office's
+    page (職務代理人), where the domain checks who may and audits it."""
+
+    list_display = ["deputy", "principal", "office", "starts_on", "ends_on", "ended_at"]
+    list_filter = ["office", "ends_on"]
+    search_fields = ["deputy__username", "principal__username"]
+    actions = ["end_now"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="結束所選的職務代理")
+    def end_now(self, request, queryset) -> None:
+        for row in queryset:
+            try:
+                end_deputy(registration=row, user=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{row}：{exc.message}", level="warning")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -10,18 +12,24 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from servplan.core.errors import DomainError
-from servplan.core.narrative import clean_text
+from servplan.audit.domain import record
+from servplan.core.errors import Conflict, DomainError, NotAllowed
+from servplan.core.narrative import clean_text, normalize
 from servplan.core.parsing import check_length
+from servplan.core.roc import RocError, format_date, parse_date
+from servplan.offices.access import may_manage_deputies
 from servplan.offices.models import (
     OFFICE_ROLES,
     TOKEN_DAYS,
     ApiToken,
     Department,
+    Deputy,
     Membership,
     Office,
     Role,
+    person_name,
 )
 
 
@@ -195,3 +203,134 @@ def set_notifications(*, user, email: bool) -> Membership:
         m.email_notifications = email
         m.save(update_fields=["email_notifications"])
     return m
+
+
+# ---- deputies (職務代理人) --------------------------------------------------------------------
+
+# Who may have a deputy: the office's signers (the clerk submits; any clerk of the office may).
+SIGNING_ROLES = tuple(r for r in OFFICE_ROLES if r != Role.CLERK)
+REASON_MAX = 500
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(value: dt.date | str | None, *, label: str, where: str) -> dt.date:
+    """A date, ISO text or ROC text (「114 年 3 月 21 日」); required."""
+    if isinstance(value, dt.date):
+        return value
+    text = clean_text(str(value or "")).strip()
+    if not text:
+        raise DomainError(f"請填寫{label}", where=where)
+    try:
+        return dt.date.fromisoformat(text) if _ISO_DAY.fullmatch(text) else parse_date(text)
+    except (RocError, ValueError):
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise DomainError(
+            f"{label}「{shown}」無法解讀：應為「114 年 3 月 21 日」格式", where=where
+        ) from None
+
+
+def _member(office: Office, user, *, roles, label: str, where: str) -> Membership:
+    """The user's membership when active and of `roles` in `office`; else a refusal naming it."""
+    m = Membership.objects.filter(user_id=user.pk, user__is_active=True).first()
+    if m is None or m.office_id != office.pk or m.role not in roles:
+        raise DomainError(
+            f"{label}「{user.get_username()}」不是{office.name}的在職人員"
+            + ("（須為課長、經理、副處長或處長）" if roles == SIGNING_ROLES else ""),
+            where=where,
+        )
+    return m
+
+
+@transaction.atomic
+def register_deputy(
+    *,
+    office: Office,
+    principal,
+    deputy,
+    starts_on: dt.date | str,
+    ends_on: dt.date | str,
+    reason: str,
+    user,
+) -> Deputy:
+    """Register `deputy` (職務代理人) to sign in place of `principal`, a signer of `office`,
+    from `starts_on` to `ends_on` (both included, dates or ROC/ISO text), saying why.
+
+    Who may: admins; the office's director, for anyone in it; a signer, for themselves
+    (offices.access.may_manage_deputies). The deputy is another active member of the office;
+    the period ends today or later and does not overlap the pair's other registrations.
+    Side effects: locks the office row (one registration at a time), creates the Deputy,
+    records "registered" in the audit trail.
+    """
+    if not may_manage_deputies(user, office, principal):
+        raise NotAllowed("只有系統管理者、處長或被代理人本人可以登錄職務代理人", where="principal")
+    _member(office, principal, roles=SIGNING_ROLES, label="被代理人", where="principal")
+    _member(office, deputy, roles=OFFICE_ROLES, label="代理人", where="deputy")
+    if deputy.pk == principal.pk:
+        raise DomainError("代理人不可與被代理人為同一人", where="deputy")
+    starts = parse_day(starts_on, label="代理起日", where="starts_on")
+    ends = parse_day(ends_on, label="代理迄日", where="ends_on")
+    if ends < starts:
+        raise DomainError("代理迄日不可早於代理起日", where="ends_on")
+    if ends < timezone.localdate():
+        raise DomainError(f"代理迄日 {format_date(ends)} 已過", where="ends_on")
+    reason = normalize(reason or "")
+    if not reason:
+        raise DomainError("請填寫代理原因（例如：休假、公差）", where="reason")
+    check_length(reason, limit=REASON_MAX, label="代理原因", where="reason")
+    Office.objects.select_for_update().filter(pk=office.pk).first()
+    overlap = Deputy.objects.filter(
+        office=office,
+        principal=principal,
+        deputy=deputy,
+        ended_at__isnull=True,
+        starts_on__lte=ends,
+        ends_on__gte=starts,
+    ).first()
+    if overlap:
+        raise DomainError(
+            f"{deputy.get_username()} 代理 {principal.get_username()} 已登錄"
+            f"（{format_date(overlap.starts_on)}至{format_date(overlap.ends_on)}），期間重疊",
+            where="starts_on",
+        )
+    row = Deputy.objects.create(
+        office=office,
+        principal=principal,
+        deputy=deputy,
+        starts_on=starts,
+        ends_on=ends,
+        reason=reason,
+        created_by=user if user.is_authenticated else None,
+    )
+    record(
+        user=user,
+        obj=row,
+        field="registered",
+        new=f"{person_name(deputy)} 代 {person_name(principal)}："
+        f"{format_date(starts)}至{format_date(ends)}（{reason}）",
+    )
+    return row
+
+
+@transaction.atomic
+def end_deputy(*, registration: Deputy, user) -> Deputy:
+    """End a deputy's registration now, before its last day (the principal is back).
+
+    Who may: as for register_deputy. Side effects: sets ended_at/ended_by, records "ended"
+    in the audit trail. One already ended or past its last day: Conflict.
+    """
+    row = (
+        Deputy.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .get(pk=registration.pk)
+    )
+    if not may_manage_deputies(user, row.office, row.principal):
+        raise NotAllowed("只有系統管理者、處長或被代理人本人可以結束職務代理", where="deputy")
+    today = timezone.localdate()
+    standing = row.standing(today)
+    if not row.is_open(today):
+        raise Conflict(f"此職務代理{standing}", where="deputy")
+    row.ended_at, row.ended_by = timezone.now(), user
+    row.save(update_fields=["ended_at", "ended_by"])
+    registration.ended_at, registration.ended_by = row.ended_at, row.ended_by
+    record(user=user, obj=row, field="ended", old=standing)
+    return row

@@ -147,6 +147,148 @@ class ChainStep(models.Model):
         return f"{self.office} {self.get_form_display()} {self.position}. {self.get_role_display()}"
 
 
+class Decision(models.TextChoices):
+    SUBMIT = "submit", pgettext_lazy("decision", "送出")
+    APPROVE = "approve", pgettext_lazy("decision", "核可")
+    RETURN = "return", pgettext_lazy("decision", "退回")
+
+
+class SignOffBase(models.Model):
+    """One signature in a record's approval chain: who, in which role, what they decided, when.
+
+    Assessments and plans each keep their own rows (assessments.SignOff, plans.PlanSignOff);
+    offices.signing reads both. A deputy (職務代理人) signing for the person who holds the
+    role is `user`, that person `on_behalf_of`; both names are kept as they were when signing,
+    so a later rename changes no printed form.
+    """
+
+    position = models.PositiveSmallIntegerField(pgettext_lazy("signoff", "順序"))
+    role = models.CharField(
+        pgettext_lazy("membership", "角色"),
+        max_length=20,
+        choices=[(r.value, r.label) for r in OFFICE_ROLES],
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(pgettext_lazy("signoff", "簽署人"), max_length=150, blank=True)
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("signoff", "被代理人"),
+    )
+    on_behalf_of_name = models.CharField(
+        pgettext_lazy("signoff", "被代理人姓名"), max_length=150, blank=True
+    )
+    decision = models.CharField(
+        pgettext_lazy("signoff", "決定"), max_length=10, choices=Decision.choices
+    )
+    comment = models.TextField(pgettext_lazy("signoff", "意見"), blank=True)
+    content_hash = models.CharField(pgettext_lazy("signoff", "內容雜湊"), max_length=64, blank=True)
+    at = models.DateTimeField(pgettext_lazy("signoff", "時間"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        # The names as they were when signing: a later rename must not change printed forms.
+        if not self.signer_name:
+            self.signer_name = person_name(self.user)
+        if self.on_behalf_of_id and not self.on_behalf_of_name:
+            self.on_behalf_of_name = person_name(self.on_behalf_of)
+        super().save(*args, **kwargs)
+
+    @property
+    def signed_as(self) -> str:
+        """「甲 代 乙」 for a deputy's signature, else the signer's name: as pages and forms print it."""
+        if self.on_behalf_of_id:
+            return f"{self.signer_name} 代 {self.on_behalf_of_name}"
+        return self.signer_name
+
+
+def person_name(user) -> str:
+    """How forms name a person: the full name, else the username."""
+    return user.get_full_name() or user.get_username()
+
+
+class Deputy(models.Model):
+    """A registered stand-in (職務代理人): `deputy` may sign in place of `principal`, who holds
+    a signing role in `office`, from `starts_on` to `ends_on` (both included) unless ended
+    earlier (`ended_at`). Registered and ended through offices.domain only."""
+
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.CASCADE,
+        related_name="deputies",
+        verbose_name=pgettext_lazy("model", "區營業處"),
+    )
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("deputy", "被代理人"),
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("deputy", "代理人"),
+    )
+    starts_on = models.DateField(pgettext_lazy("deputy", "代理起日"))
+    ends_on = models.DateField(pgettext_lazy("deputy", "代理迄日"))
+    reason = models.TextField(pgettext_lazy("deputy", "代理原因"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("deputy", "登錄人"),
+    )
+    created_at = models.DateTimeField(pgettext_lazy("deputy", "登錄時間"), auto_now_add=True)
+    ended_at = models.DateTimeField(pgettext_lazy("deputy", "結束時間"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("deputy", "結束人"),
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = pgettext_lazy("model", "職務代理人")
+        verbose_name_plural = pgettext_lazy("model", "職務代理人")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="deputy_period_in_order"
+            ),
+            models.CheckConstraint(
+                condition=~Q(principal=models.F("deputy")), name="deputy_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} 代 {self.principal}（{self.office}）"
+
+    def is_open(self, today: dt.date) -> bool:
+        """Still to run or running on `today`: something ending it would change."""
+        return self.ended_at is None and today <= self.ends_on
+
+    def standing(self, today: dt.date) -> str:
+        """生效中 · 尚未開始 · 已到期 · 已結束, on `today`."""
+        if self.ended_at is not None:
+            return "已結束"
+        if today < self.starts_on:
+            return "尚未開始"
+        if today > self.ends_on:
+            return "已到期"
+        return "生效中"
+
+
 TOKEN_DAYS = 90
 
 

@@ -10,4 +10,11 @@ urlpatterns = [
         views.notification_settings_save,
         name="notification-settings-save",
     ),
+    path("offices/<slug:code>/deputies/", views.deputy_list, name="deputy-list"),
+    path("offices/<slug:code>/deputies/add/", views.deputy_add, name="deputy-add"),
+    path(
+        "offices/<slug:code>/deputies/<int:deputy_id>/end/",
+        views.deputy_end,
+        name="deputy-end",
+    ),
 ]

@@ -3,8 +3,8 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from servplan.offices.access import is_admin, is_clerk_of, is_hq, office_id
-from servplan.offices.models import Office
+from servplan.offices.access import is_admin, is_clerk_of, is_hq, membership, office_id
+from servplan.offices.models import Office, Role
 from servplan.plans.models import OfficePlan, PlanStatus
 
 # HQ sees a plan once the office has submitted it; drafts stay inside the office.
@@ -38,3 +38,12 @@ def can_start(user, office: Office) -> bool:
 def can_edit(user, plan: OfficePlan) -> bool:
     """Who may change the plan's sections and practices (while it is a draft)."""
     return can_start(user, plan.office)
+
+
+def can_publish(user, plan: OfficePlan) -> bool:
+    """Who puts the office's approved plan on the public site, and takes it down: the office's
+    clerk (who keeps its web page) and its director (who approved it), or an admin."""
+    if is_admin(user):
+        return True
+    m = membership(user)
+    return bool(m and m.office_id == plan.office_id and m.role in (Role.CLERK, Role.DIRECTOR))

@@ -12,7 +12,8 @@ from ninja import Router, Schema
 from servplan.assessments.api import json, refusals
 from servplan.core.errors import DomainError
 from servplan.offices.domain import find_office
-from servplan.plans import domain
+from servplan.offices.signing import signoff_json, waiting_json
+from servplan.plans import domain, history
 from servplan.plans.access import can_start, get_plan_for_user, visible_plans
 from servplan.plans.checks import check_plan
 from servplan.plans.serializers import (
@@ -21,6 +22,7 @@ from servplan.plans.serializers import (
     plans_for_export,
     practice_to_dict,
 )
+from servplan.plans.signing import plan_chain_state, plan_waiting_on
 from servplan.programs.models import Measure, Practice
 
 router = Router(tags=["plans"])
@@ -28,6 +30,31 @@ router = Router(tags=["plans"])
 
 def _load(request, plan_id: int):
     return get_plan_for_user(request.user, plan_id, plans_for_export())
+
+
+def detail_dict(plan) -> dict:
+    """The plan's shape plus its sign-off chain: the sign-offs, each step, whose turn it is
+    and whom the plan waits on since when (load it with plans_for_export())."""
+    rows = list(plan.signoffs.all())
+    state = plan_chain_state(plan, rows)
+    body = plan_to_dict(plan)
+    body["signoffs"] = [signoff_json(s) for s in rows]
+    body["chain"] = [
+        {"position": step["position"], "role": step["role"].value, "current": step["current"]}
+        for step in state.steps
+    ]
+    body["current_signer"] = state.current[1].value if state.current else None
+    body["waiting_on"] = waiting_json(plan_waiting_on(plan, rows))
+    body["reopened"] = (
+        {
+            "at": plan.reopened_at.isoformat(),
+            "by": plan.reopened_by.get_username() if plan.reopened_by else None,
+            "reason": plan.reopen_reason,
+        }
+        if plan.reopened_at
+        else None
+    )
+    return body
 
 
 def _practice(plan, practice_id: int) -> Practice:
@@ -76,7 +103,7 @@ def start_plan(request, payload: StartIn):
 
 @router.get("/plans/{plan_id}/")
 def get_plan(request, plan_id: int):
-    return plan_to_dict(_load(request, plan_id))
+    return detail_dict(_load(request, plan_id))
 
 
 class SectionsIn(Schema):
@@ -198,3 +225,74 @@ def move_practice(request, plan_id: int, practice_id: int, payload: MoveIn):
     return practice_to_dict(
         domain.move_practice(practice=practice, user=request.user, direction=payload.direction)
     )
+
+
+# ---- the sign-off chain: as for assessments (same payloads, shapes and statuses) --------------
+
+
+class SubmitIn(Schema):
+    comment: str = ""
+
+
+@router.post("/plans/{plan_id}/submit/")
+@refusals
+def submit_plan(request, plan_id: int, payload: SubmitIn | None = None):
+    plan = get_plan_for_user(request.user, plan_id)
+    domain.submit_plan(plan=plan, user=request.user, comment=payload.comment if payload else "")
+    return detail_dict(_load(request, plan_id))
+
+
+class DecisionIn(Schema):
+    decision: str
+    comment: str = ""
+
+
+@router.post("/plans/{plan_id}/signoffs/")
+@refusals
+def sign_plan(request, plan_id: int, payload: DecisionIn):
+    plan = get_plan_for_user(request.user, plan_id)
+    signoff = domain.sign_plan(
+        plan=plan, user=request.user, decision=payload.decision, comment=payload.comment
+    )
+    return json(
+        {
+            "position": signoff.position,
+            "role": signoff.role,
+            "signer_name": signoff.signed_as,
+            "on_behalf_of": signoff.on_behalf_of.get_username() if signoff.on_behalf_of else None,
+            "decision": signoff.decision,
+            "comment": signoff.comment,
+            "at": signoff.at.isoformat(),
+            "status": plan.status,
+            "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
+        },
+        201,
+    )
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/plans/{plan_id}/reopen/")
+@refusals
+def reopen_plan(request, plan_id: int, payload: ReasonIn):
+    plan = get_plan_for_user(request.user, plan_id)
+    domain.reopen_plan(plan=plan, user=request.user, reason=payload.reason)
+    return {"id": plan.id, "status": plan.status}
+
+
+@router.get("/plans/{plan_id}/history/")
+def plan_history(request, plan_id: int):
+    plan = get_plan_for_user(request.user, plan_id)
+    return [
+        {
+            "user": e.user.get_username() if e.user else None,
+            "at": e.at.isoformat(),
+            "object": e.object_label,
+            "field": e.field,
+            "old": e.old,
+            "new": e.new,
+        }
+        for e in history.plan_history(plan)
+    ]

@@ -1,4 +1,5 @@
-"""Changes to office plans: starting one and editing its draft (sections and practices).
+"""Changes to office plans: starting one, editing its draft (sections and practices) and its
+sign-off chain (submit, sign, reopen).
 
 Every edit is refused unless the user may edit the plan (plans.access.can_edit; `user` None is
 the system, e.g. loading a data file) and the plan is a draft. Practices and the plan's
@@ -13,20 +14,32 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from servplan.assessments.domain.errors import Conflict, NotAllowed
+from servplan.assessments.domain.checks import refuse_blocking
 from servplan.audit.domain import record, record_changes
-from servplan.core.errors import DomainError
+from servplan.core.errors import Conflict, DomainError, NotAllowed
 from servplan.core.narrative import normalize
 from servplan.core.parsing import check_length
 from servplan.core.roc import to_roc_year
+from servplan.offices import signing
+from servplan.offices.access import is_hq, membership
 from servplan.offices.domain import find_office
-from servplan.offices.models import Department, Office
-from servplan.plans.access import can_edit, can_start
-from servplan.plans.models import OfficePlan, PlanStatus
-from servplan.plans.serializers import plan_sections, practice_to_dict
-from servplan.programs.domain import copy_outline
+from servplan.offices.models import Decision, Department, Office, Role
+from servplan.plans.access import can_edit, can_start, visible_plans
+from servplan.plans.checks import check_plan
+from servplan.plans.compare import comparable
+from servplan.plans.models import OfficePlan, PlanSignOff, PlanStatus
+from servplan.plans.serializers import plan_sections, plans_for_export, practice_to_dict
+from servplan.plans.signing import plan_chain_state, plan_content_hash
+from servplan.programs.domain import build_outline, copy_outline
 from servplan.programs.lookups import hq_program
-from servplan.programs.models import Measure, Practice, PracticeDepartment, Program
+from servplan.programs.models import (
+    Measure,
+    Outline,
+    Practice,
+    PracticeDepartment,
+    Program,
+    Strategy,
+)
 
 START_FROM = ("program", "last-year")
 # The forms name 「各部門」 (every department) beside real ones; every office may choose it.
@@ -117,6 +130,88 @@ def load_plan(*, data: dict) -> tuple[OfficePlan, bool]:
     return plan, True
 
 
+def program_for_year(roc_year: int) -> Program | None:
+    """The program a plan of `roc_year` follows: HQ's of that year, else its latest earlier one."""
+    return hq_program(roc_year, or_earlier=True)
+
+
+@transaction.atomic
+def create_imported_plan(
+    *,
+    office: Office,
+    program: Program,
+    roc_year: int,
+    title: str,
+    facets: list[dict],
+    basis: str = "",
+    goals: str = "",
+    targets: str = "",
+    steps: list[str] | None = None,
+    supplementary: str = "",
+) -> OfficePlan:
+    """A plan read from a document (imports), made an editable draft like any other.
+
+    The document's tree becomes the plan's own; each practice whose text is one of `program`'s
+    (compared as plans.compare does: spacing and full-width forms aside) links to it as its
+    origin, and a strategy to the program's of the same facet and name, as if the plan had
+    been started from the program. An approval date the document prints is not taken over:
+    the plan's own sign-off approves it. Side effects: creates the outline (and departments
+    the system doesn't know yet), links origins, adds the departments the plan names to the
+    office's, creates the OfficePlan as a draft.
+    """
+    if OfficePlan.objects.filter(office=office, roc_year=roc_year).exists():
+        raise DomainError(f"{office.name} 已有 {roc_year} 年度執行計畫，未匯入", where="program")
+    outline = build_outline(facets=facets)
+    _link_origins(outline, program)
+    named = Department.objects.filter(practices__measure__strategy__facet__outline=outline).exclude(
+        name=EVERY_DEPARTMENT
+    )
+    office.departments.add(*named.distinct())
+    return OfficePlan.objects.create(
+        office=office,
+        roc_year=roc_year,
+        program=program,
+        outline=outline,
+        title=title or plan_title(office, roc_year),
+        basis=normalize(basis),
+        goals=normalize(goals),
+        targets=normalize(targets),
+        steps="\n".join(normalize(s) for s in steps or []),
+        supplementary=normalize(supplementary),
+    )
+
+
+def _link_origins(outline: Outline, program: Program) -> None:
+    """Point the outline's strategies and practices at the program's items they repeat."""
+    hq_strategies: dict[tuple[str, str], int] = {}
+    for s in Strategy.objects.filter(facet__outline=program.outline_id).select_related("facet"):
+        hq_strategies.setdefault((comparable(s.facet.name), comparable(s.name)), s.pk)
+    hq_practices: dict[str, list[int]] = {}
+    for p in Practice.objects.filter(measure__strategy__facet__outline=program.outline_id).order_by(
+        "measure__strategy__facet__position",
+        "measure__strategy__position",
+        "measure__position",
+        "position",
+    ):
+        hq_practices.setdefault(comparable(p.text), []).append(p.pk)
+    strategies = list(Strategy.objects.filter(facet__outline=outline).select_related("facet"))
+    for s in strategies:
+        s.origin_id = hq_strategies.get((comparable(s.facet.name), comparable(s.name)))
+    Strategy.objects.bulk_update(strategies, ["origin"])
+    practices = list(
+        Practice.objects.filter(measure__strategy__facet__outline=outline).order_by(
+            "measure__strategy__facet__position",
+            "measure__strategy__position",
+            "measure__position",
+            "position",
+        )
+    )
+    for p in practices:
+        same = hq_practices.get(comparable(p.text))
+        p.origin_id = same.pop(0) if same else None
+    Practice.objects.bulk_update(practices, ["origin"])
+
+
 # ---- starting a plan ----------------------------------------------------------------------
 
 
@@ -170,7 +265,7 @@ def start_plan(
     Office.objects.select_for_update().filter(pk=office.pk).first()
     if OfficePlan.objects.filter(office=office, roc_year=year).exists():
         raise DomainError(f"{office.name}已有 {year} 年度執行計畫", where="roc_year")
-    program = hq_program(year, or_earlier=True)
+    program = program_for_year(year)
     if program is None:
         raise DomainError(f"尚無 {year} 年度（或更早）的總處執行計畫可依據", where="roc_year")
     if start_from == "program":
@@ -201,6 +296,7 @@ def start_plan(
         obj=plan,
         field="created",
         new=f"{start_from}（總處 {program.roc_year} 年度計畫）",
+        plan_id=plan.pk,
     )
     return plan
 
@@ -345,7 +441,11 @@ def update_practice(
             target, limit=TARGET_MAX, where="target", what=f"{label}：預期目標"
         )
     changes = record_changes(
-        user=user, obj=current, before=before, fields=["text", "period", "target"]
+        user=user,
+        obj=current,
+        before=before,
+        fields=["text", "period", "target"],
+        plan_id=plan.pk,
     )
     if departments is not None:
         chosen = _departments(plan.office, departments, label)
@@ -354,7 +454,12 @@ def update_practice(
             _set_departments(current, chosen)
             changes.append(
                 record(
-                    user=user, obj=current, field="departments", old=before["departments"], new=new
+                    user=user,
+                    obj=current,
+                    field="departments",
+                    old=before["departments"],
+                    new=new,
+                    plan_id=plan.pk,
                 )
             )
     if changes:
@@ -398,7 +503,7 @@ def add_practice(
     _set_departments(practice, chosen)
     _renumber(measure.pk)
     practice.refresh_from_db()
-    record(user=user, obj=practice, field="added", new=practice.text)
+    record(user=user, obj=practice, field="added", new=practice.text, plan_id=plan.pk)
     return practice
 
 
@@ -409,14 +514,14 @@ def remove_practice(*, practice: Practice, user) -> None:
     Side effects: locks the plan, deletes the practice and its department links, renumbers
     the rest of its measure, records "removed" (with the text) in the audit trail.
     """
-    _plan, current = _locked_practice(practice, user=user)
+    plan, current = _locked_practice(practice, user=user)
     label = practice_label(current)
     if current.from_hq:
         raise DomainError(
             f"{label}：總處訂定的作法不可刪除，不執行時請標示「不適用」並說明理由",
             where="practice",
         )
-    record(user=user, obj=current, field="removed", old=current.text)
+    record(user=user, obj=current, field="removed", old=current.text, plan_id=plan.pk)
     measure_id = current.measure_id
     current.delete()
     _renumber(measure_id)
@@ -438,7 +543,7 @@ def mark_not_applicable(
     Side effects: locks the plan and the practice, saves the mark and reason with the version
     raised, records the changed fields. Stale `expected_version`: Conflict.
     """
-    _plan, current = _locked_practice(practice, user=user)
+    plan, current = _locked_practice(practice, user=user)
     _check_version(current, expected_version)
     label = _hq_item(current)
     before = {
@@ -449,7 +554,7 @@ def mark_not_applicable(
     current.not_applicable_reason = _bounded(
         reason, limit=REASON_MAX, where="reason", what=f"{label}：不適用理由", required=True
     )
-    return _save_mark(current, before, user)
+    return _save_mark(current, before, user, plan)
 
 
 @transaction.atomic
@@ -458,7 +563,7 @@ def mark_applicable(*, practice: Practice, user, expected_version: int) -> Pract
 
     Side effects: as mark_not_applicable.
     """
-    _plan, current = _locked_practice(practice, user=user)
+    plan, current = _locked_practice(practice, user=user)
     _check_version(current, expected_version)
     _hq_item(current)
     before = {
@@ -467,11 +572,11 @@ def mark_applicable(*, practice: Practice, user, expected_version: int) -> Pract
     }
     current.not_applicable = False
     current.not_applicable_reason = ""
-    return _save_mark(current, before, user)
+    return _save_mark(current, before, user, plan)
 
 
-def _save_mark(current: Practice, before: dict, user) -> Practice:
-    if record_changes(user=user, obj=current, before=before, fields=list(before)):
+def _save_mark(current: Practice, before: dict, user, plan: OfficePlan) -> Practice:
+    if record_changes(user=user, obj=current, before=before, fields=list(before), plan_id=plan.pk):
         current.version += 1
         current.save(update_fields=[*before, "version"])
     return current
@@ -484,7 +589,7 @@ def move_practice(*, practice: Practice, user, direction: str) -> Practice:
     Side effects: locks the plan, swaps the positions of the practice and its neighbour,
     renumbers the measure, records "position" (old → new) in the audit trail.
     """
-    _plan, current = _locked_practice(practice, user=user)
+    plan, current = _locked_practice(practice, user=user)
     label = practice_label(current)
     if direction not in ("up", "down"):
         raise DomainError(f"移動方向「{direction}」不正確（可用：up、down）", where="direction")
@@ -505,7 +610,7 @@ def move_practice(*, practice: Practice, user, direction: str) -> Practice:
     Practice.objects.filter(pk=current.pk).update(position=new)
     _renumber(current.measure_id)
     current.refresh_from_db()
-    record(user=user, obj=current, field="position", old=old, new=new)
+    record(user=user, obj=current, field="position", old=old, new=new, plan_id=plan.pk)
     return current
 
 
@@ -548,9 +653,158 @@ def update_plan_sections(
         current.steps = _bounded(
             "\n".join(s for s in lines if s), limit=SECTION_MAX, where="steps", what="實施步驟"
         )
-    if record_changes(user=user, obj=current, before=before, fields=SECTIONS):
+    if record_changes(user=user, obj=current, before=before, fields=SECTIONS, plan_id=current.pk):
         current.version += 1
         current.save(update_fields=[*SECTIONS, "version"])
     for name in (*SECTIONS, "version"):
         setattr(plan, name, getattr(current, name))
     return current
+
+
+# ---- the sign-off chain ---------------------------------------------------------------------
+# The chain assessments follow (offices.signing), read from the plan's PlanSignOff rows.
+
+
+def _lock_plan(plan: OfficePlan) -> OfficePlan:
+    return (
+        OfficePlan.objects.select_for_update(of=("self",)).select_related("office").get(pk=plan.pk)
+    )
+
+
+def _set_plan_status(locked: OfficePlan, status: PlanStatus, user, caller: OfficePlan) -> None:
+    old = locked.status
+    locked.status = caller.status = status
+    locked.save(update_fields=["status"])
+    record(user=user, obj=locked, field="status", old=old, new=status, plan_id=locked.pk)
+
+
+def _set_approved_on(locked: OfficePlan, day: dt.date | None, user, caller: OfficePlan) -> None:
+    old = locked.approved_on
+    locked.approved_on = caller.approved_on = day
+    locked.save(update_fields=["approved_on"])
+    record(user=user, obj=locked, field="approved_on", old=old, new=day, plan_id=locked.pk)
+
+
+def _plan_sign(
+    locked: OfficePlan,
+    user,
+    position: int,
+    role: Role,
+    decision: Decision,
+    comment: str,
+    on_behalf_of=None,
+) -> PlanSignOff:
+    content = ""
+    if decision != Decision.RETURN:
+        content = plan_content_hash(plans_for_export().get(pk=locked.pk))
+    signoff = PlanSignOff.objects.create(
+        plan=locked,
+        position=position,
+        role=role,
+        user=user,
+        on_behalf_of=on_behalf_of,
+        decision=decision,
+        comment=comment,
+        content_hash=content,
+    )
+    record(
+        user=user,
+        obj=signoff,
+        field="signoff",
+        new=signing.signoff_note(signoff),
+        plan_id=locked.pk,
+    )
+    return signoff
+
+
+def _approve(locked: OfficePlan, user, caller: OfficePlan) -> None:
+    """The last step: the plan is approved (locked) on today's date in Taipei, 「…陳准實施」."""
+    _set_plan_status(locked, PlanStatus.APPROVED, user, caller)
+    _set_approved_on(locked, timezone.localdate(), user, caller)
+
+
+@transaction.atomic
+def submit_plan(*, plan: OfficePlan, user, comment: str = "") -> OfficePlan:
+    """The office's clerk sends the draft plan into the sign-off chain (plans.signing.plan_chain).
+
+    Refused while the pre-submit check (plans.checks.check_plan) reports errors; warnings do
+    not block. Side effects: PlanSignOff(role=clerk, position=1, decision=submit) with the
+    plan's content hash; status draft → submitted (→ approved, with approved_on today, when
+    the chain has no other signer); audit entries. HQ sees the plan from then on.
+    """
+    locked = _lock_plan(plan)
+    m = membership(user)
+    if not (m and m.office_id == locked.office_id and m.role == Role.CLERK):
+        raise NotAllowed(f"只有{locked.office.name}的經辦可以送出執行計畫", where="submit")
+    if locked.status != PlanStatus.DRAFT:
+        raise Conflict(
+            f"執行計畫目前為「{locked.get_status_display()}」，不能再送出", where="status"
+        )
+    refuse_blocking(check_plan(plans_for_export().get(pk=locked.pk)))
+    _plan_sign(locked, user, 1, Role.CLERK, Decision.SUBMIT, normalize(comment))
+    if plan_chain_state(locked).signers:
+        _set_plan_status(locked, PlanStatus.SUBMITTED, user, plan)
+    else:
+        _approve(locked, user, plan)
+    return plan
+
+
+@transaction.atomic
+def sign_plan(
+    *, plan: OfficePlan, user, decision: Decision | str, comment: str = ""
+) -> PlanSignOff:
+    """The current signer approves the plan, or returns it to the clerk with a comment.
+
+    Only the one holding the current step's role in the office, or that person's registered
+    deputy (recorded as on_behalf_of), may act; nobody may hold two steps of one round
+    (NotAllowed otherwise). A return sends the plan back to draft and the chain restarts at
+    the clerk; the last approval locks it: status approved, approved_on the day (Asia/Taipei).
+    Side effects: a PlanSignOff row (an approval with the plan's content hash), the status
+    change (and approved_on), audit entries for each.
+    """
+    decision = signing.parse_decision(decision)
+    locked = _lock_plan(plan)
+    state = plan_chain_state(locked)
+    current = state.current
+    if current is None:
+        raise Conflict(
+            f"執行計畫目前為「{locked.get_status_display()}」，沒有待核章的步驟", where="status"
+        )
+    position, role = current
+    principal = signing.signing_for(user=user, office=locked.office, role=role, round_=state.round)
+    comment = normalize(comment)
+    if decision == Decision.RETURN and not comment:
+        raise DomainError("退回時請填寫意見", where="comment")
+    signoff = _plan_sign(locked, user, position, role, decision, comment, principal)
+    if decision == Decision.RETURN:
+        _set_plan_status(locked, PlanStatus.DRAFT, user, plan)
+    elif not any(p > position for p, _ in state.signers):
+        _approve(locked, user, plan)
+    return signoff
+
+
+@transaction.atomic
+def reopen_plan(*, plan: OfficePlan, user, reason: str) -> OfficePlan:
+    """HQ or an admin sends an approved plan back to draft, saying why.
+
+    A new round starts: the old round's signatures no longer count; the sign-offs stay.
+    A published plan is not reopened here (its public copy is publication's to withdraw).
+    Side effects: status → draft, approved_on cleared; reopened_at/_by/reopen_reason set;
+    audit entries for the reason, the status and the date.
+    """
+    if not is_hq(user) or not visible_plans(user).filter(pk=plan.pk).exists():
+        raise NotAllowed("只有總處業務處或系統管理者可以重新開啟執行計畫", where="reopen")
+    locked = _lock_plan(plan)
+    if locked.status == PlanStatus.PUBLISHED:
+        raise Conflict("執行計畫已公開，不能重新開啟", where="status")
+    if locked.status != PlanStatus.APPROVED:
+        raise Conflict("執行計畫尚未陳准實施，不需重新開啟", where="status")
+    reason = _bounded(reason, limit=REASON_MAX, where="reason", what="重新開啟原因", required=True)
+    record(user=user, obj=locked, field="reopened", new=reason, plan_id=locked.pk)
+    locked.reopened_at, locked.reopened_by, locked.reopen_reason = timezone.now(), user, reason
+    locked.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    for field in ("reopened_at", "reopened_by", "reopen_reason"):
+        setattr(plan, field, getattr(locked, field))
+    _set_plan_status(locked, PlanStatus.DRAFT, user, plan)
+    _set_approved_on(locked, None, user, plan)
+    return plan

@@ -1,9 +1,10 @@
 """An office's plan: its adaptation of HQ's program for one year (seed 001)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
-from servplan.offices.models import Office
+from servplan.offices.models import Office, SignOffBase
 from servplan.programs.models import Outline, Program
 
 
@@ -38,6 +39,13 @@ class OfficePlan(models.Model):
     supplementary = models.TextField(pgettext_lazy("plan", "附則"), blank=True)
     # Covers the sections above (壹 … 參, 伍, 陸): raised by every edit of them.
     version = models.PositiveIntegerField(pgettext_lazy("plan", "版本"), default=1)
+    # The latest reopen by HQ or an admin, shown on the plan while it is a draft again.
+    reopened_at = models.DateTimeField(pgettext_lazy("plan", "重新開啟時間"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopen_reason = models.TextField(pgettext_lazy("plan", "重新開啟原因"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-roc_year", "office__position"]
@@ -53,3 +61,17 @@ class OfficePlan(models.Model):
     @property
     def step_list(self) -> list[str]:
         return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+
+class PlanSignOff(SignOffBase):
+    """One signature in the plan's approval chain (offices.models.SignOffBase); a submit or
+    approval keeps the content hash of the plan as that signer approved it."""
+
+    plan = models.ForeignKey(OfficePlan, on_delete=models.CASCADE, related_name="signoffs")
+
+    class Meta(SignOffBase.Meta):
+        verbose_name = pgettext_lazy("model", "執行計畫核章紀錄")
+        verbose_name_plural = pgettext_lazy("model", "執行計畫核章紀錄")
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.get_role_display()} {self.get_decision_display()}"

@@ -1,14 +1,20 @@
 """The plan shape the CLI and API print."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from servplan.plans.models import OfficePlan
+from servplan.plans.models import OfficePlan, PlanSignOff
 from servplan.programs.serializers import outline_prefetch
 
 
 def plans_for_export() -> QuerySet[OfficePlan]:
-    return OfficePlan.objects.select_related("office", "program", "outline").prefetch_related(
-        *outline_prefetch("outline__")
+    """Plans with their tree, their sign-offs and their office's chain steps (a fixed number
+    of queries whatever the tree's size)."""
+    return OfficePlan.objects.select_related(
+        "office", "program", "outline", "reopened_by"
+    ).prefetch_related(
+        *outline_prefetch("outline__"),
+        Prefetch("signoffs", queryset=PlanSignOff.objects.select_related("user", "on_behalf_of")),
+        "office__chain_steps",
     )
 
 

@@ -1,7 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from servplan.core.errors import DomainError
+from servplan.plans import domain, history
 from servplan.plans.access import get_plan_for_user, visible_plans
+from servplan.plans.models import PlanStatus
 from servplan.plans.serializers import plans_for_export
 
 
@@ -16,4 +22,79 @@ def plan_detail(request, pk: int):
     plan = get_plan_for_user(request.user, pk, plans_for_export())
     return render(
         request, "plans/plan_detail.html", {"plan": plan, "facets": plan.outline.facets.all()}
+    )
+
+
+# ---- the sign-off chain (plans/_signoffs.html): every change through plans.domain -----------
+
+
+def _plan_act(request, pk: int, action) -> None:
+    """Run `action(plan)` on a plan the user may see (404 otherwise); say how it went."""
+    plan = get_plan_for_user(request.user, pk)
+    try:
+        done = action(plan)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+
+
+def _to_chain(pk: int):
+    return redirect(reverse("plan-detail", args=[pk]) + "#signoff")
+
+
+@login_required
+@require_POST
+def plan_submit(request, pk: int):
+    def act(plan):
+        domain.submit_plan(plan=plan, user=request.user, comment=request.POST.get("comment", ""))
+        return "已送出，等待核章"
+
+    _plan_act(request, pk, act)
+    return _to_chain(pk)
+
+
+@login_required
+@require_POST
+def plan_signoff(request, pk: int):
+    decision = request.POST.get("decision", "")
+
+    def act(plan):
+        domain.sign_plan(
+            plan=plan, user=request.user, decision=decision, comment=request.POST.get("comment", "")
+        )
+        if decision == "return":
+            return "已退回經辦"
+        return "已核可，執行計畫已陳准實施" if plan.status == PlanStatus.APPROVED else "已核可"
+
+    _plan_act(request, pk, act)
+    return _to_chain(pk)
+
+
+@login_required
+@require_POST
+def plan_reopen(request, pk: int):
+    def act(plan):
+        domain.reopen_plan(plan=plan, user=request.user, reason=request.POST.get("reason", ""))
+        return "已重新開啟為草稿"
+
+    _plan_act(request, pk, act)
+    if visible_plans(request.user).filter(pk=pk).exists():
+        return _to_chain(pk)
+    return redirect("plan-list")
+
+
+@login_required
+@require_GET
+def plan_history(request, pk: int):
+    """The plan's sign-offs and its audit trail, newest first."""
+    plan = get_plan_for_user(request.user, pk)
+    return render(
+        request,
+        "plans/plan_history.html",
+        {
+            "plan": plan,
+            "entries": history.plan_history(plan, newest_first=True),
+            "signoffs": plan.signoffs.all(),
+        },
     )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "servplan.review",
     "servplan.documents",
     "servplan.imports",
+    "servplan.public",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from servplan.assessments.models import Assessment
+from servplan.core.errors import DomainError
 from servplan.core.narrative import blocks
 
 ERROR = "error"
@@ -80,3 +81,13 @@ def check_assessment(assessment: Assessment) -> list[Problem]:
 
 def blocking(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
+
+
+def refuse_blocking(problems: list[Problem]) -> None:
+    """Refuse a submit while the pre-submit check reports errors, listing the first five
+    (warnings do not block); `where` names the first."""
+    errors = blocking(problems)
+    if errors:
+        listed = "；".join(p.message for p in errors[:5])
+        more = f"等 {len(errors)} 項" if len(errors) > 5 else ""
+        raise DomainError(f"送出前檢查未通過{more}：{listed}", where=errors[0].where)

@@ -1,7 +1,8 @@
 """The sign-off chain: the clerk submits, each signer in turn approves or returns, HQ reopens.
 
-The chain is the office's approval chain (offices.chains.chain_for). Who signs next is read
-from the SignOff rows since the latest submit, so there is no second copy of the state.
+The chain is the office's approval chain (offices.chains.chain_for), read as plans read
+theirs (offices.signing): who signs next comes from the SignOff rows since the latest submit,
+so there is no second copy of the state.
 What was signed stays signed: the submit freezes what each findings row shows of its shared
 improvement, and every submit and approval keeps the forms as the signer saw them.
 """
@@ -10,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from servplan.assessments.access import can_review, visible_assessments
-from servplan.assessments.domain.checks import blocking, check_assessment
+from servplan.assessments.domain.checks import check_assessment, refuse_blocking
 from servplan.assessments.domain.dates import date_at_submit
 from servplan.assessments.domain.errors import Conflict, NotAllowed
 from servplan.assessments.models import (
@@ -32,65 +32,26 @@ from servplan.assessments.sheet import sheet_queryset
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
 from servplan.core.narrative import normalize
-from servplan.offices import notifications
+from servplan.offices import notifications, signing
 from servplan.offices.access import membership
 from servplan.offices.chains import chain_for
 from servplan.offices.models import Form, Role
-
-
-@dataclass
-class ChainState:
-    """The approval chain of one assessment and how far the current round has got."""
-
-    chain: list[Role]
-    round: list[SignOff]
-    status: str
-
-    @property
-    def signers(self) -> list[tuple[int, Role]]:
-        """(position, role) of everyone who approves: the chain after the submitting clerk."""
-        return [(p, r) for p, r in enumerate(self.chain, start=1) if r != Role.CLERK]
-
-    @property
-    def current(self) -> tuple[int, Role] | None:
-        """Whose turn it is, or None when nobody's (draft, submitted, reviewed)."""
-        if self.status != Status.IN_SIGNOFF or not self.round:
-            return None
-        done = self.round[-1].position
-        return next(((p, r) for p, r in self.signers if p > done), None)
-
-    @property
-    def steps(self) -> list[dict]:
-        """Every step of the chain with the round's signature on it, for the page."""
-        signed = {s.position: s for s in self.round}
-        current = self.current
-        return [
-            {
-                "position": p,
-                "role": r,
-                "signoff": signed.get(p),
-                "current": current is not None and current[0] == p,
-            }
-            for p, r in enumerate(self.chain, start=1)
-        ]
+from servplan.offices.signing import ChainState
 
 
 def current_round(assessment: Assessment, signoffs: list[SignOff]) -> list[SignOff]:
     """The sign-offs since the latest submit, in order; none while a draft (returned, reopened)."""
-    if assessment.status == Status.DRAFT:
-        return []
-    starts = [i for i, s in enumerate(signoffs) if s.decision == Decision.SUBMIT]
-    return signoffs[starts[-1] :] if starts else []
+    return signing.current_round(signoffs, draft=assessment.status == Status.DRAFT)
 
 
 def chain_state(assessment: Assessment, signoffs: list[SignOff] | None = None) -> ChainState:
     """The chain and the sign-offs since the latest submit (pass prefetched rows to save a query)."""
     rows = list(assessment.signoffs.all() if signoffs is None else signoffs)
-    signed = current_round(assessment, rows)
-    chain = chain_for(assessment.office, Form.APPROVAL)
-    if Role.CLERK in chain:
-        chain.remove(Role.CLERK)
-    return ChainState(chain=[Role.CLERK, *chain], round=signed, status=assessment.status)
+    return ChainState(
+        chain=signing.approval_chain(chain_for(assessment.office, Form.APPROVAL)),
+        round=current_round(assessment, rows),
+        in_chain=assessment.status == Status.IN_SIGNOFF,
+    )
 
 
 def waiting_on(
@@ -104,9 +65,7 @@ def waiting_on(
     """
     rows = list(assessment.signoffs.all() if signoffs is None else signoffs)
     if assessment.status == Status.DRAFT:
-        since = [assessment.created_at, assessment.reopened_at]
-        since += [s.at for s in rows if s.decision == Decision.RETURN]
-        return Role.CLERK, max(t for t in since if t is not None)
+        return Role.CLERK, signing.draft_since(assessment.created_at, assessment.reopened_at, rows)
     if assessment.status == Status.REVIEWED:
         return None
     state = chain_state(assessment, rows)
@@ -131,13 +90,20 @@ def _set_status(assessment: Assessment, status: Status, user, caller: Assessment
 
 
 def _sign(
-    assessment: Assessment, user, position: int, role: Role, decision: Decision, comment: str
+    assessment: Assessment,
+    user,
+    position: int,
+    role: Role,
+    decision: Decision,
+    comment: str,
+    on_behalf_of=None,
 ) -> SignOff:
     signoff = SignOff.objects.create(
         assessment=assessment,
         position=position,
         role=role,
         user=user,
+        on_behalf_of=on_behalf_of,
         decision=decision,
         comment=comment,
     )
@@ -145,7 +111,7 @@ def _sign(
         user=user,
         obj=signoff,
         field="signoff",
-        new=f"{position}. {role.label} {decision.label}" + (f"：{comment}" if comment else ""),
+        new=signing.signoff_note(signoff),
         assessment_id=assessment.pk,
     )
     return signoff
@@ -197,11 +163,7 @@ def submit_assessment(
         raise Conflict(
             f"自行考核目前為「{locked.get_status_display()}」，不能再送出", where="status"
         )
-    errors = blocking(check_assessment(sheet_queryset().get(pk=locked.pk)))
-    if errors:
-        listed = "；".join(p.message for p in errors[:5])
-        more = f"等 {len(errors)} 項" if len(errors) > 5 else ""
-        raise DomainError(f"送出前檢查未通過{more}：{listed}", where=errors[0].where)
+    refuse_blocking(check_assessment(sheet_queryset().get(pk=locked.pk)))
     date_at_submit(locked, user, assessed_on)
     assessment.assessed_on = locked.assessed_on
     _freeze(locked)
@@ -218,18 +180,15 @@ def submit_assessment(
 def decide(*, assessment: Assessment, user, decision: Decision | str, comment: str = "") -> SignOff:
     """The current signer approves, or returns the assessment to the clerk with a comment.
 
-    Only the current signer may act (NotAllowed otherwise). A return sends it back to draft
-    and the chain restarts at the clerk; the last approval submits it to HQ and locks it.
+    Only the one holding the current step's role in the office, or that person's registered
+    deputy (recorded as on_behalf_of), may act; nobody may hold two steps of one round
+    (NotAllowed otherwise, offices.signing). A return sends it back to draft and the chain
+    restarts at the clerk; the last approval submits it to HQ and locks it.
     Side effects: a SignOff row (an approval with the forms as signed, SignedCopy), the status
     change, audit entries for both; a return lets go of the frozen findings (Finding.frozen).
     After commit, an e-mail to the next signer(s), or on a return to the clerk(s).
     """
-    try:
-        decision = Decision(decision)
-    except ValueError:
-        raise DomainError("決定須為 approve（核可）或 return（退回）", where="decision") from None
-    if decision == Decision.SUBMIT:
-        raise DomainError("決定須為 approve（核可）或 return（退回）", where="decision")
+    decision = signing.parse_decision(decision)
     locked = _lock(assessment)
     state = chain_state(locked)
     current = state.current
@@ -238,13 +197,11 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
             f"自行考核目前為「{locked.get_status_display()}」，沒有待核章的步驟", where="status"
         )
     position, role = current
-    m = membership(user)
-    if not (m and m.office_id == locked.office_id and m.role == role):
-        raise NotAllowed(f"目前應由「{role.label}」核章", where="signoff")
+    principal = signing.signing_for(user=user, office=locked.office, role=role, round_=state.round)
     comment = normalize(comment)
     if decision == Decision.RETURN and not comment:
         raise DomainError("退回時請填寫意見", where="comment")
-    signoff = _sign(locked, user, position, role, decision, comment)
+    signoff = _sign(locked, user, position, role, decision, comment, principal)
     if decision == Decision.RETURN:
         _set_status(locked, Status.DRAFT, user, assessment)
         _thaw(locked)
