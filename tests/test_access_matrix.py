@@ -386,6 +386,33 @@ def released(w):
     return {"period": "114-1-6", "reason": "複評分數有誤"}
 
 
+def opened(w):
+    """The world's period as HQ opened it (its assessment is of 114-1-6)."""
+    from servplan.periods.models import AssessmentPeriod
+
+    AssessmentPeriod.objects.get_or_create(
+        roc_year=114,
+        start_month=1,
+        end_month=6,
+        defaults={"rubric": w.assessment.rubric, "deadline": dt.date(2025, 7, 15)},
+    )
+    return {"slug": "114-1-6"}
+
+
+def opened_and_released(w):
+    """The world's period opened and its review released (as if HQ had), to close it."""
+    released(w)
+    return opened(w)
+
+
+def new_period(w, deadline="115 年 7 月 15 日"):
+    return {"period": "115-1-6", "rubric": w.assessment.rubric_id, "deadline": deadline}
+
+
+def moved_deadline(w):
+    return {"office": "", "deadline": "114 年 7 月 31 日", "reason": "颱風停班"}
+
+
 PLAN_API = lambda w: {"plan_id": w.plan.pk}  # noqa: E731
 PUBLIC_PLAN = lambda w: {"office_code": w.plan.office.code, "roc_year": w.plan.roc_year}  # noqa: E731
 PLAN = lambda w: {"pk": w.plan.pk}  # noqa: E731
@@ -583,6 +610,21 @@ RULES: dict[str, Rule] = {
     "review-release-confirm": Rule("GET", hq, kwargs=PERIOD),
     "review-withdraw-confirm": Rule("GET", hq, kwargs=PERIOD),
     "review-withdraw": Rule("POST", hq, visible=logged_in, data=released, write=True),
+    "review-accept": Rule("POST", reviews, visible=review_page, kwargs=A, write=True),
+    "review-return": Rule(
+        "POST",
+        reviews,
+        visible=review_page,
+        kwargs=A,
+        data=lambda w: {"reason": "資料不全"},
+        write=True,
+    ),
+    # periods: HQ's pages (everyone else 404)
+    "period-list": Rule("GET", hq),
+    "period-open": Rule("POST", hq, data=new_period, write=True),
+    "period-board": Rule("GET", hq, kwargs=opened),
+    "period-deadline": Rule("POST", hq, kwargs=opened, data=moved_deadline, write=True),
+    "period-close": Rule("POST", hq, kwargs=opened_and_released, write=True),
     # plans
     "plan-detail": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}),
     "plan-export": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk, "fmt": "odt"}),
@@ -778,6 +820,32 @@ RULES: dict[str, Rule] = {
         "POST", releases, visible=logged_in, data=lambda w: {"period": "114-1-6"}, write=True
     ),
     "api:withdraw_release": Rule("POST", hq, visible=logged_in, data=released, write=True),
+    "api:accept_submission": Rule("POST", reviews, visible=sees, kwargs=A_API, write=True),
+    "api:return_submission": Rule(
+        "POST",
+        reviews,
+        visible=sees,
+        kwargs=A_API,
+        data=lambda w: {"reason": "資料不全"},
+        write=True,
+    ),
+    "api:list_periods": Rule("GET", logged_in),
+    "api:open_period": Rule(
+        "POST",
+        hq,
+        visible=logged_in,
+        data=lambda w: new_period(w, deadline="2026-07-15"),
+        write=True,
+    ),
+    "api:period_board": Rule("GET", hq, kwargs=opened),
+    "api:move_deadline": Rule(
+        "POST",
+        hq,
+        kwargs=opened,
+        data=lambda w: {"deadline": "2025-07-31", "reason": "颱風停班"},
+        write=True,
+    ),
+    "api:close_period": Rule("POST", hq, kwargs=opened_and_released, write=True),
     "api:list_plans": Rule("GET", logged_in),
     "api:get_plan": Rule("GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}),
     "api:plan_export": Rule(

@@ -128,12 +128,78 @@ def test_queries_do_not_grow_with_items(db, make, as_user, django_assert_num_que
         make.assessment(office=office, period=(110 + year, 7, 12))  # a draft, for the clerk
     chief = as_user(people[Role.SECTION_CHIEF])
     # session, user, membership, the member's office (header), the assessments, their
-    # sign-offs, the office's chains
-    with django_assert_num_queries(7):
+    # sign-offs, the office's chains, the open periods (none here)
+    with django_assert_num_queries(8):
         text = home(chief)
     assert text.count('/#signoff"') == count
     clerk = as_user(people[Role.CLERK])
     # the same, plus the draft plans
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         text = home(clerk)
     assert text.count('<li><a href="/assessments/') == count
+
+
+def test_the_office_sees_its_own_deadline_and_whether_it_is_late(db, make, as_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servplan.core.roc import Period, format_date, to_roc_year
+    from servplan.periods.domain import move_deadline, open_period
+
+    today = timezone.localdate()
+    office, other = make.office("期限區營業處"), make.office("他處區營業處")
+    hq = make.user(role=Role.HQ_REVIEWER)
+    rubric = make.rubric(dimensions=1, items=1)
+    period, created = open_period(
+        period=Period(to_roc_year(today.year) - 1, 1, 12),  # started before yesterday
+        rubric=rubric,
+        deadline=today + dt.timedelta(days=5),
+        user=hq,
+    )
+    clerk = as_user(make.user(office=office))
+    section = home(clerk)
+    section = section[section.index('id="todo-deadlines"') :]
+    assert format_date(today + dt.timedelta(days=5)) in section and "尚有 5 天" in section
+    yesterday = today - dt.timedelta(days=1)
+    move_deadline(period=period, deadline=yesterday, reason="測試", user=hq, office=office)
+    section = home(clerk)
+    section = section[section.index('id="todo-deadlines"') :]
+    assert format_date(yesterday) in section and "已個別調整" in section and "已逾期" in section
+    mine = next(a for a in created if a.office_id == office.id)
+    make.submitted(mine)
+    section = home(clerk)
+    assert "逾期送出" in section[section.index('id="todo-deadlines"') :]
+    # the other office keeps the period's deadline and its own record
+    theirs = home(as_user(make.user(office=other)))
+    theirs = theirs[theirs.index('id="todo-deadlines"') :]
+    assert format_date(today + dt.timedelta(days=5)) in theirs and "已逾期" not in theirs
+    assert f'href="/assessments/{mine.pk}/' not in theirs
+    hq_home = home(as_user(hq))
+    assert f'href="/review/periods/{period.slug}/"' in hq_home
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_deadline_queries_do_not_grow_with_periods(
+    db, make, as_user, django_assert_num_queries, count
+):
+    import datetime as dt
+
+    from servplan.core.roc import Period
+    from servplan.periods.domain import open_period
+
+    office = make.office()
+    hq = make.user(role=Role.HQ_REVIEWER)
+    for year in range(count):
+        open_period(
+            period=Period(110 + year, 1, 6),
+            rubric=make.rubric(dimensions=1, items=1),
+            deadline=dt.date(2021 + year, 7, 15),
+            user=hq,
+        )
+    chief = as_user(make.user(office=office, role=Role.SECTION_CHIEF))
+    # session, user, membership, office, the chief's assessments (none: no prefetches),
+    # the open periods, the office's assessments of them, their sign-offs
+    with django_assert_num_queries(8):
+        text = home(chief)
+    assert text.count("送業務處期限") == count

@@ -362,6 +362,10 @@ STATE_OF = {
     "api:review_cell": "submitted",
     "review-mark": "submitted",
     "api:mark_reviewed": "submitted",
+    "review-accept": "submitted",
+    "api:accept_submission": "submitted",
+    "review-return": "submitted",
+    "api:return_submission": "submitted",
 }
 STATES = sorted(set(STATE_OF.values()) | {"draft"})
 

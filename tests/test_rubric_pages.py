@@ -146,3 +146,16 @@ def test_creating_an_assessment_through_the_api_with_a_draft_is_refused(draft, t
         "/api/assessments/", {"office": taitung.name, "rubric": draft.pk, "period": "115-1-6"}
     )
     assert response.status_code == 400 and response.json()["where"] == "rubric"
+
+
+def test_hq_opens_a_period_with_a_published_rubric_only(draft, hq, as_user, api):
+    client = as_user(hq)
+    page = html.fromstring(client.get(reverse("period-list")).content)
+    assert page.xpath("//select[@name='rubric']/option/@value") == [
+        str(Rubric.objects.get(roc_year=114).pk)
+    ]
+    data = {"period": "115-1-6", "rubric": draft.pk, "deadline": "115 年 7 月 15 日"}
+    response = client.post(reverse("period-open"), data)
+    assert response.status_code == 400 and "請選擇評分表" in response.text
+    response = api(hq).post("/api/periods/", data | {"deadline": "2026-07-15"})
+    assert response.status_code == 400 and response.json()["where"] == "rubric"

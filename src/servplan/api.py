@@ -72,6 +72,7 @@ def _register_routers() -> None:
     from servplan.assessments.api import router as assessments_router
     from servplan.documents.api import router as documents_router
     from servplan.imports.api import router as imports_router
+    from servplan.periods.api import router as periods_router
     from servplan.plans.api import router as plans_router
     from servplan.plans.publish_compare_api import router as plan_outputs_router
     from servplan.programs.api import router as programs_router
@@ -83,6 +84,7 @@ def _register_routers() -> None:
         programs_router,
         plan_outputs_router,
         review_router,
+        periods_router,
         documents_router,
         imports_router,
     ):

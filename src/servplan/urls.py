@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("servplan.programs.urls")),
     path("", include("servplan.assessments.urls")),
     path("", include("servplan.review.urls")),
+    path("", include("servplan.periods.urls")),
     path("", include("servplan.documents.urls")),
     path("", include("servplan.imports.urls")),
     path("public/", include("servplan.public.urls")),

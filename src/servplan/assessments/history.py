@@ -23,6 +23,9 @@ FIELD_LABELS = {
     "recommendation": "建議改善事項",
     "progress": "改善辦理情形",
     "evidence": "佐證資料",
+    "period_opened": "總處開放考核期間",
+    "deadline": "繳交期限",
+    "accepted": "受理",
 }
 # Values the trail keeps as codes, shown by their names.
 VALUE_LABELS = {
@@ -34,6 +37,7 @@ TYPE_LABELS = {
     "assessments.signoff": "核章",
     "assessments.improvement": "建議改善事項",
     "assessments.followup": "逐季追蹤",
+    "periods.deadlineoverride": "個別繳交期限",
 }
 
 

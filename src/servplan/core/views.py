@@ -6,8 +6,10 @@ from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
 from servplan.assessments.standing import todo_for
-from servplan.offices.access import membership
+from servplan.offices.access import is_hq, membership
 from servplan.offices.models import Role
+from servplan.periods.board import office_deadlines
+from servplan.periods.models import AssessmentPeriod, PeriodStatus
 from servplan.plans.access import visible_plans
 from servplan.plans.models import PlanStatus
 
@@ -24,8 +26,25 @@ def home(request):
         else []
     )
     return render(
-        request, "home.html", {"todo": todo_for(request.user), "plans": plans, "signer": signer}
+        request,
+        "home.html",
+        {
+            "todo": todo_for(request.user),
+            "plans": plans,
+            "signer": signer,
+            "deadlines": _deadlines(request.user, m),
+        },
     )
+
+
+def _deadlines(user, m):
+    """繳交期限: the office's own deadline in each open period (and whether it is late), or
+    for HQ the open periods with a link to their board."""
+    if m is not None and m.office_id:
+        return {"office": office_deadlines(m.office)}
+    if is_hq(user):
+        return {"hq": AssessmentPeriod.objects.filter(status=PeriodStatus.OPEN)}
+    return {}
 
 
 # The code's own refusals are written in Chinese for the person reading them; Django's

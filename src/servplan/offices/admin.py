@@ -12,7 +12,8 @@ class ChainStepInline(admin.TabularInline):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "region", "position"]
+    list_display = ["name", "code", "region", "active", "position"]
+    list_filter = ["active", "region"]
     search_fields = ["name", "code"]
     filter_horizontal = ["departments"]
     inlines = [ChainStepInline]

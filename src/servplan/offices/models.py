@@ -32,6 +32,9 @@ class Office(models.Model):
     name = models.CharField(pgettext_lazy("office", "名稱"), max_length=50, unique=True)
     code = models.SlugField(pgettext_lazy("office", "代碼"), max_length=30, unique=True)
     region = models.CharField(pgettext_lazy("office", "地區"), max_length=20, blank=True)
+    # An office that no longer takes part (merged, closed) keeps its records but gets no new
+    # period's assessment and has no row on HQ's board.
+    active = models.BooleanField(pgettext_lazy("office", "參與考核"), default=True)
     position = models.PositiveIntegerField(pgettext_lazy("ordering", "順序"), default=0)
     departments = models.ManyToManyField(
         Department, blank=True, related_name="offices", verbose_name=pgettext_lazy("office", "部門")

@@ -16,6 +16,7 @@ from servplan.core.parsing import parse_whole
 from servplan.core.roc import Period
 from servplan.core.scores import ScoreError, parse_score, to_json_number
 from servplan.offices.models import Office
+from servplan.periods.rules import check_reviewable, refuse_if_closed
 from servplan.review.models import ReviewRelease
 
 # The cell fields HQ writes; they (and their audit entries) stay hidden until release.
@@ -30,6 +31,7 @@ def _reviewable(user, assessment_id: int, where: str) -> Assessment:
         raise Conflict(
             f"{where}：自行考核目前為「{assessment.get_status_display()}」，不能複評", where=where
         )
+    check_reviewable(assessment, where=where)
     return assessment
 
 
@@ -44,7 +46,8 @@ def review_cell(
 ) -> CellScore:
     """Enter HQ's 複評 score (whole/half points, 0..max) and comment for one cell.
 
-    Only while the assessment is submitted (not yet marked reviewed). Side effects: saves the
+    Only while the assessment is submitted (not yet marked reviewed) and, in a period HQ
+    opened, accepted (periods.rules.check_reviewable). Side effects: saves the
     cell's review fields with its review version bumped (the office's `version` stays, so
     nothing shows the office a review before the release), audit entries for changed fields.
     """
@@ -171,11 +174,12 @@ def release_reviews(*, period: Period, user) -> ReviewRelease:
 def withdraw_release(*, period: Period, user, reason: str) -> None:
     """Take back the release of `period`: the offices no longer see its review scores.
 
-    HQ may release it again later. Side effects: deletes the ReviewRelease row, an audit entry
+    HQ may release it again later; not once the period is closed (409). Side effects: deletes the ReviewRelease row, an audit entry
     (on the release, field "withdrawn") with the reason.
     """
     if not can_review(user):
         raise NotAllowed("只有總處業務處可以撤回公布", where="release")
+    refuse_if_closed(period, where="period")
     reason = normalize(reason)
     if not reason:
         raise DomainError("撤回公布須填寫原因", where="reason")

@@ -15,6 +15,7 @@ from servplan.assessments.sheet import build_sheet, sheet_queryset
 from servplan.core.errors import DomainError
 from servplan.core.parsing import parse_version
 from servplan.core.roc import Period, RocError, parse_period
+from servplan.periods.rules import gate
 from servplan.review import domain
 
 
@@ -74,13 +75,19 @@ def withdraw_confirm(request, period: str):
 def review_detail(request, pk: int):
     _hq_only(request)
     assessment = get_assessment_for_user(request.user, pk, sheet_queryset())
+    submitted = assessment.status == Status.SUBMITTED
+    g = gate(assessment)
     return render(
         request,
         "review/review_detail.html",
         {
             "a": assessment,
             "sheet": build_sheet(assessment),
-            "editable": assessment.status == Status.SUBMITTED,
+            "editable": submitted and not g.frozen and not g.needs_acceptance,
+            "gate": g,
+            # 受理 or 退回 first: in a period HQ opened, review starts once accepted
+            "can_accept": submitted and not g.frozen and g.needs_acceptance,
+            "can_return": submitted and not g.frozen,
         },
     )
 

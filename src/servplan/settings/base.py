@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "servplan.plans",
     "servplan.assessments",
     "servplan.review",
+    "servplan.periods",
     "servplan.documents",
     "servplan.imports",
     "servplan.public",

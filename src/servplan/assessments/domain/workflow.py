@@ -216,18 +216,27 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
     return signoff
 
 
+def _refuse_if_frozen(assessment: Assessment) -> None:
+    """A period HQ closed is frozen (periods.domain.close_period): nothing in it reopens."""
+    from servplan.periods.rules import refuse_if_closed  # periods builds on this module
+
+    refuse_if_closed(assessment.period, where="reopen")
+
+
 @transaction.atomic
 def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessment:
     """HQ or an admin sends a submitted/reviewed assessment back to draft, saying why.
 
     A new round starts: the old round's signatures no longer count (chain, forms) and the rows
     show their improvements as they are now. The sign-offs and their signed copies stay.
+    Refused in a period HQ closed (409).
     Side effects: status → draft; reopened_at/_by/reopen_reason set; Finding.frozen cleared;
     audit entries for the reason and the status; after commit, an e-mail to the clerk(s).
     """
     if not can_review(user) or not visible_assessments(user).filter(pk=assessment.pk).exists():
         raise NotAllowed("只有總處業務處或系統管理者可以重新開啟", where="reopen")
     locked = _lock(assessment)
+    _refuse_if_frozen(locked)
     if locked.status not in LOCKED_STATUSES:
         raise Conflict("自行考核尚未送出，不需重新開啟", where="status")
     reason = normalize(reason)

@@ -1,0 +1,131 @@
+"""考核期間: the half years HQ opens for every office, their deadlines and HQ's 受理.
+
+A period is named by its months (roc_year, start_month, end_month), as assessments and HQ's
+release (review.ReviewRelease) are: the three are joined on those, not on a second key.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import pgettext_lazy
+
+from servplan.core.roc import Period
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("period status", "開放中")
+    CLOSED = "closed", pgettext_lazy("period status", "已關閉")
+
+
+class AssessmentPeriod(models.Model):
+    """One period HQ opened (115 年度 1 月至 6 月): its rubric, submission deadline and status.
+
+    Closed only after HQ released the period's review; from then on it is frozen.
+    """
+
+    roc_year = models.PositiveSmallIntegerField(pgettext_lazy("period", "年度"))
+    start_month = models.PositiveSmallIntegerField(pgettext_lazy("period", "起月"))
+    end_month = models.PositiveSmallIntegerField(pgettext_lazy("period", "迄月"))
+    rubric = models.ForeignKey(
+        "programs.Rubric",
+        on_delete=models.PROTECT,
+        related_name="periods",
+        verbose_name=pgettext_lazy("model", "評分表"),
+    )
+    deadline = models.DateField(pgettext_lazy("period", "繳交期限"))
+    status = models.CharField(
+        pgettext_lazy("period", "狀態"),
+        max_length=10,
+        choices=PeriodStatus.choices,
+        default=PeriodStatus.OPEN,
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(pgettext_lazy("period", "開放時間"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(pgettext_lazy("period", "關閉時間"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-roc_year", "-start_month", "-end_month"]
+        verbose_name = pgettext_lazy("model", "考核期間")
+        verbose_name_plural = pgettext_lazy("model", "考核期間")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roc_year", "start_month", "end_month"], name="period_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month__gte=1, start_month__lte=F("end_month"), end_month__lte=12),
+                name="period_months_in_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.period)
+
+    @property
+    def period(self) -> Period:
+        return Period(self.roc_year, self.start_month, self.end_month)
+
+    @property
+    def slug(self) -> str:
+        """「115-1-6」: how URLs, the API and the command line name the period."""
+        return self.period.slug
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PeriodStatus.CLOSED
+
+
+class DeadlineOverride(models.Model):
+    """One office's own deadline for a period (an extension HQ granted), with the reason."""
+
+    period = models.ForeignKey(AssessmentPeriod, on_delete=models.CASCADE, related_name="overrides")
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("model", "區營業處"),
+    )
+    deadline = models.DateField(pgettext_lazy("period", "繳交期限"))
+    reason = models.TextField(pgettext_lazy("period", "調整原因"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(pgettext_lazy("period", "調整時間"), auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "個別繳交期限")
+        verbose_name_plural = pgettext_lazy("model", "個別繳交期限")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "office"], name="override_once_per_office")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.office}"
+
+
+class Acceptance(models.Model):
+    """HQ's 受理 of one submission: tied to the submit that started its round, so a return
+    or a reopen (a new round, a new submit) leaves the old acceptance behind without a flag
+    to clear."""
+
+    signoff = models.OneToOneField(
+        "assessments.SignOff",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="acceptance",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(pgettext_lazy("period", "受理時間"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "受理紀錄")
+        verbose_name_plural = pgettext_lazy("model", "受理紀錄")
+
+    def __str__(self) -> str:
+        return f"{self.signoff.assessment} 受理"
