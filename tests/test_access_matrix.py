@@ -455,6 +455,37 @@ def plan_practice(w, *, own: bool):
     )
 
 
+def starts_own(role, state):
+    """The page starts a plan for the user's own office: any office's clerk."""
+    return role in {"clerk", "other_clerk"}
+
+
+def plan_item(w, name: str, item) -> dict:
+    return {"pk": w.plan.pk, name: item.pk}
+
+
+def own_strategy(w):
+    """An office-level strategy of the world's plan, as the clerk added it while drafting."""
+    from servplan.programs.models import Measure, Strategy
+
+    facet = w.plan.outline.facets.get()
+    strategy, created = Strategy.objects.get_or_create(
+        facet=facet, name="自訂策略", defaults={"position": 99}
+    )
+    if created:
+        Measure.objects.create(strategy=strategy, position=1)
+    return strategy
+
+
+def not_applicable(w):
+    """HQ's practice of the world's plan, marked 不適用 while drafting."""
+    practice = plan_practice(w, own=False)
+    type(practice).objects.filter(pk=practice.pk).update(
+        not_applicable=True, not_applicable_reason="本處無此業務"
+    )
+    return plan_item(w, "practice_id", practice)
+
+
 def hq_draft(w):
     """HQ's 115 program: a draft copied from the world's 114 one, with a second practice."""
     from servplan.programs.domain import tree
@@ -628,6 +659,107 @@ RULES: dict[str, Rule] = {
     # plans
     "plan-detail": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}),
     "plan-export": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk, "fmt": "odt"}),
+    "plan-checks": Rule("GET", plan_sees, kwargs=PLAN),
+    # the editor's fragments (reloaded after a conflict): for who may change the draft
+    "plan-sections-form": Rule("GET", edits, visible=plan_sees, kwargs=PLAN),
+    "plan-facet": Rule(
+        "GET",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "facet_id", w.plan.outline.facets.get()),
+    ),
+    "plan-practice-row": Rule(
+        "GET",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=False)),
+    ),
+    # plans, changed
+    "plan-new": Rule(
+        "POST",
+        starts_own,
+        visible=logged_in,
+        data=lambda w: {"roc_year": 115, "start_from": "program"},
+        write=True,
+    ),
+    "plan-sections": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=PLAN,
+        data=lambda w: {"goals": "新的計畫目標", "version": w.plan.version},
+        write=True,
+    ),
+    "plan-strategy-add": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "facet_id", w.plan.outline.facets.get()),
+        data=lambda w: {"name": "新的執行策略"},
+        write=True,
+    ),
+    "plan-strategy": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "strategy_id", own_strategy(w)),
+        data=lambda w: {"name": "改名的策略", "version": 1},
+        write=True,
+    ),
+    "plan-strategy-remove": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "strategy_id", own_strategy(w)),
+        write=True,
+    ),
+    "plan-practice-add": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "measure_id", plan_practice(w, own=True).measure),
+        data=lambda w: {"text": "新增作法", "period": "每季"},
+        write=True,
+    ),
+    "plan-practice": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=False)),
+        data=lambda w: {"target": "每季 1 場", "version": 1},
+        write=True,
+    ),
+    "plan-practice-move": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=True)),
+        data=lambda w: {"direction": "up"},
+        write=True,
+    ),
+    "plan-practice-remove": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=True)),
+        write=True,
+    ),
+    "plan-practice-not-applicable": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: plan_item(w, "practice_id", plan_practice(w, own=False)),
+        data=lambda w: {"reason": "本處無此業務", "version": 1},
+        write=True,
+    ),
+    "plan-practice-applicable": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=not_applicable,
+        data=lambda w: {"version": 1},
+        write=True,
+    ),
     "plan-compare": Rule(
         "GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}, data=lambda w: {"against": "program"}
     ),
@@ -914,6 +1046,29 @@ RULES: dict[str, Rule] = {
         visible=plan_sees,
         kwargs=lambda w: {"plan_id": w.plan.pk, "practice_id": plan_practice(w, own=True).pk},
         data=lambda w: {"direction": "up"},
+        write=True,
+    ),
+    "api:add_strategy": Rule(
+        "POST",
+        edits,
+        visible=plan_sees,
+        kwargs=PLAN_API,
+        data=lambda w: {"facet": w.plan.outline.facets.get().pk, "name": "新的執行策略"},
+        write=True,
+    ),
+    "api:patch_strategy": Rule(
+        "PATCH",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: {"plan_id": w.plan.pk, "strategy_id": own_strategy(w).pk},
+        data=lambda w: {"name": "改名的策略", "version": 1},
+        write=True,
+    ),
+    "api:delete_strategy": Rule(
+        "DELETE",
+        edits,
+        visible=plan_sees,
+        kwargs=lambda w: {"plan_id": w.plan.pk, "strategy_id": own_strategy(w).pk},
         write=True,
     ),
     "api:publish": Rule("POST", publishes, visible=plan_sees, kwargs=PLAN_API, write=True),

@@ -348,6 +348,78 @@ def test_checks(plan, people, api):
     ]
 
 
+# ---- the office's own strategies ----------------------------------------------------------
+
+
+def test_add_rename_and_delete_an_offices_strategy(plan, people, api):
+    clerk = api(people["clerk"])
+    facet = clerk.get(url(plan)).json()["facets"][0]
+    assert facet["strategies"][0]["version"] == 1 and facet["strategies"][0]["from_hq"]
+    response = clerk.post(url(plan, tail="strategies/"), {"facet": facet["id"], "name": "在地關懷"})
+    assert response.status_code == 201
+    added = response.json()
+    assert (added["name"], added["from_hq"], added["version"]) == ("在地關懷", False, 1)
+    (measure,) = added["measures"]
+    practice = clerk.post(
+        url(plan, tail="practices/"), {"measure": measure["id"], "text": "關懷獨居長者"}
+    )
+    assert practice.status_code == 201
+
+    target = url(plan, tail=f"strategies/{added['id']}/")
+    renamed = clerk.patch(target, {"name": "在地關懷服務", "version": 1})
+    assert renamed.status_code == 200 and renamed.json()["version"] == 2
+    stale = clerk.patch(target, {"name": "舊名", "version": 1})
+    assert stale.status_code == 409 and stale.json()["current"]["name"] == "在地關懷服務"
+    detail = clerk.get(url(plan)).json()["facets"][0]["strategies"]
+    assert [(s["name"], s["version"]) for s in detail] == [("策略1", 1), ("在地關懷服務", 2)]
+    assert clerk.delete(target).status_code == 204
+    assert not Practice.objects.filter(pk=practice.json()["id"]).exists()
+    assert clerk.delete(target).status_code == 404
+
+
+def test_strategy_bad_input_and_hqs_strategy(plan, people, api):
+    clerk = api(people["clerk"])
+    facet = clerk.get(url(plan)).json()["facets"][0]
+    hq = facet["strategies"][0]["id"]
+    blank = clerk.post(url(plan, tail="strategies/"), {"facet": facet["id"], "name": " "})
+    assert blank.status_code == 400 and blank.json()["where"] == "name"
+    unknown = clerk.post(url(plan, tail="strategies/"), {"facet": 999999, "name": "策略"})
+    assert unknown.status_code == 400 and unknown.json()["where"] == "facet"
+    renamed = clerk.patch(url(plan, tail=f"strategies/{hq}/"), {"name": "改", "version": 1})
+    assert renamed.status_code == 400 and renamed.json()["where"] == "strategy"
+    deleted = clerk.delete(url(plan, tail=f"strategies/{hq}/"))
+    assert deleted.status_code == 400 and deleted.json()["where"] == "strategy"
+    assert clerk.patch(url(plan, tail=f"strategies/{hq}/"), {"name": "改"}).status_code == 400
+
+
+def test_a_strategy_of_another_plan_is_404(plan, people, api, make):
+    other = make.plan(roc_year=113)
+    foreign = other.outline.facets.get()
+    clerk = api(people["clerk"])
+    response = clerk.post(url(plan, tail="strategies/"), {"facet": foreign.pk, "name": "策略"})
+    assert response.status_code == 400 and response.json()["where"] == "facet"
+    strategy = foreign.strategies.get().pk
+    assert clerk.delete(url(plan, tail=f"strategies/{strategy}/")).status_code == 404
+
+
+@pytest.mark.parametrize(("who", "code"), [("chief", 403), ("hq", 404), ("outsider", 404)])
+def test_strategy_edits_by_anyone_but_the_clerk_are_refused(plan, people, api, who, code):
+    from servplan.plans.domain import add_strategy
+
+    facet = plan.outline.facets.get()
+    own = add_strategy(plan=plan, facet=facet, user=None, name="自訂策略")
+    before = AuditEntry.objects.count()
+    client = api(people[who])
+    target = url(plan, tail=f"strategies/{own.pk}/")
+    assert (
+        client.post(url(plan, tail="strategies/"), {"facet": facet.pk, "name": "x"}).status_code
+        == code
+    )
+    assert client.patch(target, {"name": "新名", "version": 1}).status_code == code
+    assert client.delete(target).status_code == code
+    assert AuditEntry.objects.count() == before
+
+
 # ---- the sign-off chain, as for assessments -------------------------------------------------
 
 

@@ -347,6 +347,9 @@ MORE_FIELDS = {
     "api:submit_plan": ["comment"],
     "api:create_import": ["office", "dry_run"],
     "import-upload": ["office"],
+    "plan-practice": ["text", "period", "departments_shown", "departments", "department_up"],
+    "plan-practice-add": ["departments", "target"],
+    "plan-sections": ["basis", "targets", "steps", "supplementary"],
 }
 # The state each route's allowed user can use it in; others are refused before any field is read.
 STATE_OF = {

@@ -10,6 +10,7 @@ from servplan.core.roc import to_roc_year
 from servplan.offices.models import Office, Role
 from servplan.plans import domain
 from servplan.plans.models import OfficePlan, PlanStatus
+from servplan.plans.serializers import strategy_version
 from servplan.programs.models import Practice, Program
 
 pytestmark = pytest.mark.django_db
@@ -494,3 +495,174 @@ def test_update_plan_sections(plan, clerk):
             plan=plan, user=clerk, basis="依" * (domain.SECTION_MAX + 1), expected_version=2
         )
     assert err.value.where == "basis"
+
+
+def test_an_unchanged_department_list_is_not_checked_again(plan, clerk):
+    """A department the office no longer lists stays on a practice until the list changes."""
+    from servplan.offices.models import Department
+
+    p = practices_of(plan)[0]
+    plan.office.departments.remove(Department.objects.get(name="業務組"))
+    domain.update_practice(
+        practice=p, user=clerk, text="改寫", departments=["業務組"], expected_version=1
+    )
+    p.refresh_from_db()
+    assert p.text == "改寫" and departments_of(p) == ["業務組"]
+    with pytest.raises(DomainError) as err:
+        domain.update_practice(
+            practice=p, user=clerk, departments=["業務組", "人資組"], expected_version=2
+        )
+    assert err.value.where == "departments" and "沒有「業務組」" in err.value.message
+
+
+def test_department_choices_are_the_offices_then_every_department(plan, make):
+    from servplan.offices.models import Department
+
+    # in the offices file's order (positions), 「各部門」 last whatever its position
+    for position, name in enumerate(["業務組", "人資組", "總務組"], start=1):
+        Department.objects.filter(name=name).update(position=position)
+    Department.objects.create(name="各部門", position=0)
+    make.office().departments.add(Department.objects.create(name="鄰處專屬組"))
+    assert [d.name for d in domain.department_choices(plan.office)] == [
+        "業務組",
+        "人資組",
+        "總務組",
+        "各部門",
+    ]
+
+
+# ---- the office's own strategies ----------------------------------------------------------
+
+
+@pytest.fixture
+def facet(plan):
+    return plan.outline.facets.get()
+
+
+def test_add_strategy_appends_an_offices_strategy_with_a_place_for_practices(plan, clerk, facet):
+    added = domain.add_strategy(plan=plan, facet=facet, user=clerk, name="  在地 關懷\x00 ")
+    assert added.name == "在地 關懷" and added.origin_id is None
+    assert list(facet.strategies.order_by("position"))[-1] == added
+    (measure,) = added.measures.all()
+    assert measure.name == "" and measure.position == 1
+    practice = domain.add_practice(plan=plan, measure=measure, user=clerk, text="關懷獨居長者")
+    assert practice.number is None and not practice.from_hq
+    assert audited(added, "added").get().user == clerk
+    assert strategy_version(added) == 1
+
+
+def test_add_strategy_refusals(plan, clerk, facet, make):
+    with pytest.raises(DomainError) as err:
+        domain.add_strategy(plan=plan, facet=facet, user=clerk, name=" ")
+    assert err.value.where == "name"
+    with pytest.raises(DomainError) as err:
+        domain.add_strategy(plan=plan, facet=facet, user=clerk, name="策" * 101)
+    assert err.value.where == "name" and "過長" in err.value.message
+    other = make.plan(roc_year=113)
+    with pytest.raises(DomainError) as err:
+        domain.add_strategy(plan=plan, facet=other.outline.facets.get(), user=clerk, name="策略")
+    assert err.value.where == "facet"
+    assert facet.strategies.count() == 1
+
+
+def test_rename_strategy_raises_its_version_and_refuses_a_stale_one(plan, clerk, facet):
+    own = domain.add_strategy(plan=plan, facet=facet, user=clerk, name="在地關懷")
+    renamed = domain.rename_strategy(
+        strategy=own, user=clerk, name="在地關懷服務", expected_version=1
+    )
+    assert renamed.name == "在地關懷服務" and strategy_version(renamed) == 2
+    entry = audited(own, "name").get()
+    assert (entry.old, entry.new, entry.user) == ("在地關懷", "在地關懷服務", clerk)
+    with pytest.raises(Conflict) as err:
+        domain.rename_strategy(strategy=own, user=clerk, name="舊頁面", expected_version=1)
+    assert err.value.current == {
+        "id": own.pk,
+        "name": "在地關懷服務",
+        "from_hq": False,
+        "version": 2,
+    }
+    # the same name again changes nothing
+    domain.rename_strategy(strategy=own, user=clerk, name="在地關懷服務", expected_version=2)
+    assert strategy_version(own) == 2
+
+
+def test_hqs_strategies_keep_their_name_and_place(plan, clerk, facet):
+    hq = facet.strategies.get()
+    with pytest.raises(DomainError) as err:
+        domain.rename_strategy(strategy=hq, user=clerk, name="改名", expected_version=1)
+    assert err.value.where == "strategy" and "不可更名" in err.value.message
+    with pytest.raises(DomainError) as err:
+        domain.remove_strategy(strategy=hq, user=clerk)
+    assert err.value.where == "strategy" and "不適用" in err.value.message
+    assert facet.strategies.get() == hq
+    assert not AuditEntry.objects.exclude(field="created").exists()
+
+
+def test_remove_strategy_takes_its_practices_and_records_them(plan, clerk, facet):
+    own = domain.add_strategy(plan=plan, facet=facet, user=clerk, name="在地關懷")
+    practice = domain.add_practice(
+        plan=plan, measure=own.measures.get(), user=clerk, text="關懷獨居長者"
+    )
+    domain.remove_strategy(strategy=own, user=clerk)
+    assert not type(own).objects.filter(pk=own.pk).exists()
+    assert not Practice.objects.filter(pk=practice.pk).exists()
+    assert audited(own, "removed").get().old == "在地關懷"
+    assert audited(practice, "removed").get().old == "關懷獨居長者"
+    assert len(practices_of(plan)) == 3
+
+
+def strategy_edits(plan):
+    facet = plan.outline.facets.get()
+    own = domain.add_strategy(plan=plan, facet=facet, user=None, name="自訂策略")
+    return {
+        "add": lambda u: domain.add_strategy(plan=plan, facet=facet, user=u, name="新策略"),
+        "rename": lambda u: domain.rename_strategy(
+            strategy=own, user=u, name="新名", expected_version=1
+        ),
+        "remove": lambda u: domain.remove_strategy(strategy=own, user=u),
+    }
+
+
+@pytest.mark.parametrize("action", ["add", "rename", "remove"])
+@pytest.mark.parametrize("who", ["chief", "other_clerk", "hq"])
+def test_only_the_offices_clerk_changes_strategies(plan, make, action, who):
+    calls = strategy_edits(plan)
+    user = {
+        "chief": lambda: make.user(office=plan.office, role=Role.SECTION_CHIEF),
+        "other_clerk": lambda: make.user(office=make.office()),
+        "hq": lambda: make.user(role=Role.HQ_REVIEWER),
+    }[who]()
+    before = AuditEntry.objects.count()
+    with pytest.raises(NotAllowed):
+        calls[action](user)
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("action", ["add", "rename", "remove"])
+def test_strategies_change_only_in_a_draft(plan, clerk, action):
+    calls = strategy_edits(plan)
+    OfficePlan.objects.filter(pk=plan.pk).update(status=PlanStatus.SUBMITTED)
+    before = AuditEntry.objects.count()
+    with pytest.raises(Conflict) as err:
+        calls[action](clerk)
+    assert "不可修改" in err.value.message and AuditEntry.objects.count() == before
+
+
+def test_last_years_own_strategy_stays_the_offices_own(plan, clerk, facet):
+    own = domain.add_strategy(plan=plan, facet=facet, user=clerk, name="在地關懷")
+    domain.add_practice(plan=plan, measure=own.measures.get(), user=clerk, text="關懷長者")
+    next_year = domain.start_plan(office=plan.office, roc_year=115, start_from="last-year")
+    copied = next_year.outline.facets.get().strategies.get(name="在地關懷")
+    assert copied.origin_id is None
+    domain.rename_strategy(strategy=copied, user=clerk, name="在地關懷服務", expected_version=1)
+
+
+def test_a_period_is_cleaned_like_every_text(plan, clerk):
+    """PostgreSQL refuses NUL: a period typed with control characters is stored without them."""
+    p = practices_of(plan)[0]
+    domain.update_practice(practice=p, user=clerk, period="每\x00季\x0b", expected_version=1)
+    added = domain.add_practice(
+        plan=plan, measure=p.measure, user=clerk, text="作法", period="6 月\x00、12 月"
+    )
+    p.refresh_from_db()
+    assert (p.period, added.period) == ("每季", "6 月、12 月")

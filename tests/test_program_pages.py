@@ -286,3 +286,9 @@ def test_the_edit_page_asks_a_fixed_number_of_queries(
     assert (
         response.text.count('name="text"') == n * n + n
     )  # each practice, and an add form per measure
+
+
+def test_the_plan_start_page_names_published_programs_only(draft, taitung, make, as_user):
+    page = as_user(make.user(office=taitung)).get(reverse("plan-new")).text
+    assert "「114年度提升服務效能執行計畫」" in page
+    assert "「115年度提升服務效能執行計畫」" not in page  # the draft

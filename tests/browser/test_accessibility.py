@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from servplan.assessments.domain import decide, submit_assessment, update_finding
 from servplan.offices.domain import find_office
 from servplan.offices.models import Role
+from servplan.plans.domain import start_plan
 from servplan.review.domain import review_cell
 from tests import factories
 from tests.browser.checks import (
@@ -126,6 +127,19 @@ def test_clerk_pages(browser, live_server, taitung_people, audit, viewport, tmp_
     page.locator("table a").first.click()
     page.wait_for_url(re.compile(r".*/plans/\d+/$"))
     audit(page, "plan-detail")
+    # The next year's draft, as its editor: the real program's tree, its forms opened.
+    draft = start_plan(office=find_office("苗栗"), roc_year=113, start_from="last-year")
+    first = draft.outline.facets.first().strategies.first().measures.first().practices.first()
+    page.goto(f"{live_server.url}/plans/{draft.pk}/")
+    audit(page, "plan-editor")
+    page.locator(f"#na-{first.pk} summary").click()
+    page.locator(f"#mark-na-{first.pk}").click()
+    expect(page.locator(f"#namsg-{first.pk} .error")).to_be_visible()
+    page.locator(f"#period-{first.pk}").fill("")
+    expect(page.locator("#plan-checks li.error").first).to_be_visible()
+    page.locator(f"#measure-{first.measure_id} details.add-practice summary").click()
+    page.locator(f"#facet-{first.measure.strategy.facet_id} details.add-strategy summary").click()
+    audit(page, "plan-editor-forms-open")
     page.context.close()
 
     # A returned assessment, as the clerk sees it again.

@@ -21,9 +21,10 @@ from servplan.plans.serializers import (
     plan_to_dict,
     plans_for_export,
     practice_to_dict,
+    strategy_to_dict,
 )
 from servplan.plans.signing import plan_chain_state, plan_waiting_on
-from servplan.programs.models import Measure, Practice
+from servplan.programs.models import Facet, Measure, Practice, Strategy
 
 router = Router(tags=["plans"])
 
@@ -66,6 +67,13 @@ def _practice(plan, practice_id: int) -> Practice:
     if practice is None:
         raise Http404("找不到此具體作法")
     return practice
+
+
+def _strategy(plan, strategy_id: int) -> Strategy:
+    strategy = Strategy.objects.filter(pk=strategy_id, facet__outline=plan.outline_id).first()
+    if strategy is None:
+        raise Http404("找不到此執行策略")
+    return strategy
 
 
 @router.get("/plans/")
@@ -138,6 +146,57 @@ def plan_checks(request, plan_id: int):
         {"level": p.level, "where": p.where, "message": p.message}
         for p in check_plan(_load(request, plan_id))
     ]
+
+
+class NewStrategyIn(Schema):
+    facet: int
+    name: str
+
+
+@router.post("/plans/{plan_id}/strategies/")
+@refusals
+def add_strategy(request, plan_id: int, payload: NewStrategyIn):
+    plan = get_plan_for_user(request.user, plan_id)
+    facet = Facet.objects.filter(pk=payload.facet).first()
+    if facet is None:
+        raise DomainError(f"找不到面向 {payload.facet}", where="facet")
+    strategy = domain.add_strategy(plan=plan, facet=facet, user=request.user, name=payload.name)
+    return json(
+        {
+            **strategy_to_dict(strategy),
+            "measures": [
+                {"id": m.id, "name": m.name, "practices": []} for m in strategy.measures.all()
+            ],
+        },
+        201,
+    )
+
+
+class StrategyIn(Schema):
+    name: str
+    version: int
+
+
+@router.patch("/plans/{plan_id}/strategies/{strategy_id}/")
+@refusals
+def patch_strategy(request, plan_id: int, strategy_id: int, payload: StrategyIn):
+    strategy = _strategy(get_plan_for_user(request.user, plan_id), strategy_id)
+    return strategy_to_dict(
+        domain.rename_strategy(
+            strategy=strategy,
+            user=request.user,
+            name=payload.name,
+            expected_version=payload.version,
+        )
+    )
+
+
+@router.delete("/plans/{plan_id}/strategies/{strategy_id}/")
+@refusals
+def delete_strategy(request, plan_id: int, strategy_id: int):
+    strategy = _strategy(get_plan_for_user(request.user, plan_id), strategy_id)
+    domain.remove_strategy(strategy=strategy, user=request.user)
+    return HttpResponse(status=204)
 
 
 class NewPracticeIn(Schema):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from servplan.assessments.domain.checks import refuse_blocking
@@ -28,11 +28,18 @@ from servplan.plans.access import can_edit, can_start, visible_plans
 from servplan.plans.checks import check_plan
 from servplan.plans.compare import comparable
 from servplan.plans.models import OfficePlan, PlanSignOff, PlanStatus
-from servplan.plans.serializers import plan_sections, plans_for_export, practice_to_dict
+from servplan.plans.serializers import (
+    plan_sections,
+    plans_for_export,
+    practice_to_dict,
+    strategy_to_dict,
+    strategy_version,
+)
 from servplan.plans.signing import plan_chain_state, plan_content_hash
 from servplan.programs.domain import build_outline, copy_outline
 from servplan.programs.lookups import hq_program
 from servplan.programs.models import (
+    Facet,
     Measure,
     Outline,
     Practice,
@@ -50,6 +57,7 @@ TARGET_MAX = 1000
 REASON_MAX = 500
 SECTION_MAX = 10000
 PERIOD_MAX = Practice._meta.get_field("period").max_length
+STRATEGY_MAX = Strategy._meta.get_field("name").max_length
 SECTIONS = ("basis", "goals", "targets", "steps", "supplementary")
 SECTION_LABELS = {
     "basis": "計畫依據",
@@ -355,7 +363,7 @@ def _bounded(value: str, *, limit: int, where: str, what: str, required: bool = 
 
 def _period(value: str, label: str) -> str:
     # Free text as the forms write it (1~12 月, 每季, 6 月、12 月): one line, spaces tidied.
-    period = " ".join((value or "").split())
+    period = " ".join(normalize(value or "").split())
     if len(period) > PERIOD_MAX:
         raise DomainError(
             f"{label}：執行期間過長（{len(period)} 字，上限 {PERIOD_MAX} 字）", where="period"
@@ -363,15 +371,20 @@ def _period(value: str, label: str) -> str:
     return period
 
 
+def department_choices(office: Office) -> list[Department]:
+    """What a practice of the office's plan may name as 承辦部門: its departments, then 「各部門」."""
+    return sorted(
+        Department.objects.filter(Q(offices=office) | Q(name=EVERY_DEPARTMENT)).distinct(),
+        key=lambda d: (d.name == EVERY_DEPARTMENT, d.position, d.name),
+    )
+
+
 def _departments(office: Office, names: list[str], label: str) -> list[Department]:
     """The named departments, in the order given: the office's own, or 「各部門」."""
     names = [str(n).strip() for n in names]
     if len(set(names)) != len(names):
         raise DomainError(f"{label}：承辦部門重複", where="departments")
-    allowed = {d.name: d for d in office.departments.all()}
-    every = Department.objects.filter(name=EVERY_DEPARTMENT).first()
-    if every:
-        allowed[every.name] = every
+    allowed = {d.name: d for d in department_choices(office)}
     unknown = [n for n in names if n not in allowed]
     if unknown:
         raise DomainError(
@@ -388,8 +401,8 @@ def _set_departments(practice: Practice, departments: list[Department]) -> None:
     )
 
 
-def _department_text(practice: Practice) -> str:
-    return "、".join(
+def _department_names(practice: Practice) -> list[str]:
+    return list(
         practice.department_links.order_by("position").values_list("department__name", flat=True)
     )
 
@@ -424,11 +437,12 @@ def update_practice(
     plan, current = _locked_practice(practice, user=user)
     _check_version(current, expected_version)
     label = practice_label(current)
+    before_departments = _department_names(current)
     before = {
         "text": current.text,
         "period": current.period,
         "target": current.target,
-        "departments": _department_text(current),
+        "departments": "、".join(before_departments),
     }
     if text is not None:
         current.text = _bounded(
@@ -447,7 +461,9 @@ def update_practice(
         fields=["text", "period", "target"],
         plan_id=plan.pk,
     )
-    if departments is not None:
+    # An unchanged list is not checked again: a practice carried over or imported with a
+    # department the office no longer lists can still have its other fields edited.
+    if departments is not None and [str(n).strip() for n in departments] != before_departments:
         chosen = _departments(plan.office, departments, label)
         new = "、".join(d.name for d in chosen)
         if new != before["departments"]:
@@ -612,6 +628,91 @@ def move_practice(*, practice: Practice, user, direction: str) -> Practice:
     current.refresh_from_db()
     record(user=user, obj=current, field="position", old=old, new=new, plan_id=plan.pk)
     return current
+
+
+# ---- the office's own strategies ------------------------------------------------------------
+
+
+def _strategy_name(value: str, where: str) -> str:
+    name = " ".join(normalize(value or "").split())
+    if not name:
+        raise DomainError(f"{where}：執行策略名稱不可空白", where="name")
+    if len(name) > STRATEGY_MAX:
+        raise DomainError(
+            f"{where}：執行策略名稱過長（{len(name)} 字，上限 {STRATEGY_MAX} 字）", where="name"
+        )
+    return name
+
+
+def _office_strategy(strategy: Strategy, *, user, action: str) -> tuple[OfficePlan, Strategy]:
+    """The plan (locked, editable) and the strategy, locked; HQ's strategies are refused."""
+    plan = _editable_plan(user=user, where=strategy.name, outline__facets__strategies=strategy.pk)
+    current = Strategy.objects.select_for_update(of=("self",)).get(pk=strategy.pk)
+    if current.origin_id is not None:
+        raise DomainError(
+            f"{current.name}：總處訂定的執行策略不可{action}，"
+            "不執行其作法時請逐項標示「不適用」並說明理由",
+            where="strategy",
+        )
+    return plan, current
+
+
+@transaction.atomic
+def add_strategy(*, plan: OfficePlan, facet: Facet, user, name: str) -> Strategy:
+    """Add an office-level 執行策略 at the end of a facet of the plan.
+
+    The strategy gets one unnamed sub-strategy to hold its practices (the forms print none).
+    Side effects: locks the plan, creates the Strategy (not from HQ) and its Measure, records
+    "added" in the audit trail.
+    """
+    plan = _editable_plan(user=user, where=facet.name, pk=plan.pk)
+    if facet.outline_id != plan.outline_id:
+        raise DomainError(f"{facet.name}：不在此執行計畫中", where="facet")
+    last = Strategy.objects.filter(facet=facet).aggregate(p=Max("position"))["p"] or 0
+    strategy = Strategy.objects.create(
+        facet=facet, position=last + 1, name=_strategy_name(name, facet.name)
+    )
+    Measure.objects.create(strategy=strategy, position=1, name="")
+    record(user=user, obj=strategy, field="added", new=strategy.name, plan_id=plan.pk)
+    return strategy
+
+
+@transaction.atomic
+def rename_strategy(*, strategy: Strategy, user, name: str, expected_version: int) -> Strategy:
+    """Rename one of the office's own strategies (HQ's keep HQ's names).
+
+    Side effects: locks the plan and the strategy, saves the name, records "name" (which
+    raises the strategy's version). Stale `expected_version`: Conflict with the current name.
+    """
+    plan, current = _office_strategy(strategy, user=user, action="更名")
+    version = strategy_version(current)
+    if int(expected_version) != version:
+        raise Conflict(
+            f"{current.name}：此執行策略已被他人修改（目前為第 {version} 版），請重新載入後再修改",
+            where="name",
+            current=strategy_to_dict(current),
+        )
+    new = _strategy_name(name, current.name)
+    if new != current.name:
+        old, current.name = current.name, new
+        current.save(update_fields=["name"])
+        record(user=user, obj=current, field="name", old=old, new=new, plan_id=plan.pk)
+    current.renames = strategy_version(current) - 1
+    return current
+
+
+@transaction.atomic
+def remove_strategy(*, strategy: Strategy, user) -> None:
+    """Remove one of the office's own strategies with its practices (all the office's own).
+
+    Side effects: locks the plan, records "removed" for each practice (with its text) and for
+    the strategy (with its name), then deletes the strategy, its sub-strategies and practices.
+    """
+    plan, current = _office_strategy(strategy, user=user, action="刪除")
+    for practice in Practice.objects.filter(measure__strategy=current):
+        record(user=user, obj=practice, field="removed", old=practice.text, plan_id=plan.pk)
+    record(user=user, obj=current, field="removed", old=current.name, plan_id=plan.pk)
+    current.delete()
 
 
 @transaction.atomic

@@ -1,18 +1,60 @@
 """The plan shape the CLI and API print."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
+from servplan.audit.models import AuditEntry
 from servplan.plans.models import OfficePlan, PlanSignOff
+from servplan.programs.models import Strategy
 from servplan.programs.serializers import outline_prefetch
+
+STRATEGIES = "outline__facets__strategies"
+
+
+def _renames():
+    """Audit entries of strategy renames; a strategy's version is one more than their number
+    (the office's strategies have no version column of their own: see docs/decisions.md)."""
+    return AuditEntry.objects.filter(
+        object_type=Strategy._meta.label_lower, field="name"
+    ).order_by()
+
+
+def strategies_with_versions(queryset: QuerySet[Strategy] | None = None) -> QuerySet[Strategy]:
+    """Strategies annotated with `renames`, in the same query."""
+    counted = (
+        _renames()
+        .filter(object_id=OuterRef("pk"))
+        .values("object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = Strategy.objects.all() if queryset is None else queryset
+    return qs.annotate(renames=Coalesce(Subquery(counted), Value(0)))
+
+
+def strategy_version(strategy: Strategy) -> int:
+    """1, then one more with every rename (read from the annotation when it was loaded)."""
+    renames = getattr(strategy, "renames", None)
+    if renames is None:
+        renames = _renames().filter(object_id=strategy.pk).count()
+    return 1 + renames
+
+
+def _versioned(lookup):
+    if isinstance(lookup, Prefetch) and lookup.prefetch_through == STRATEGIES:
+        return Prefetch(STRATEGIES, queryset=strategies_with_versions(lookup.queryset))
+    if lookup == STRATEGIES:
+        return Prefetch(STRATEGIES, queryset=strategies_with_versions())
+    return lookup
 
 
 def plans_for_export() -> QuerySet[OfficePlan]:
-    """Plans with their tree, their sign-offs and their office's chain steps (a fixed number
-    of queries whatever the tree's size)."""
+    """Plans with their tree (strategies with their versions), their sign-offs and their
+    office's chain steps (a fixed number of queries whatever the tree's size)."""
     return OfficePlan.objects.select_related(
         "office", "program", "outline", "reopened_by"
     ).prefetch_related(
-        *outline_prefetch("outline__"),
+        *(_versioned(lookup) for lookup in outline_prefetch("outline__")),
         Prefetch("signoffs", queryset=PlanSignOff.objects.select_related("user", "on_behalf_of")),
         "office__chain_steps",
     )
@@ -45,6 +87,15 @@ def practice_to_dict(practice) -> dict:
     }
 
 
+def strategy_to_dict(strategy: Strategy) -> dict:
+    return {
+        "id": strategy.id,
+        "name": strategy.name,
+        "from_hq": strategy.origin_id is not None,
+        "version": strategy_version(strategy),
+    }
+
+
 def plan_facets(plan: OfficePlan) -> list[dict]:
     """The program tree's shape (programs.serializers) plus what editing a plan needs: ids,
     versions and which items came from HQ."""
@@ -54,9 +105,7 @@ def plan_facets(plan: OfficePlan) -> list[dict]:
             "name": facet.name,
             "strategies": [
                 {
-                    "id": strategy.id,
-                    "name": strategy.name,
-                    "from_hq": strategy.origin_id is not None,
+                    **strategy_to_dict(strategy),
                     "measures": [
                         {
                             "id": measure.id,

@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from servplan.core.errors import DomainError
+from servplan.offices.access import membership
 from servplan.plans import domain, history
-from servplan.plans.access import get_plan_for_user, visible_plans
+from servplan.plans.access import can_start, get_plan_for_user, visible_plans
+from servplan.plans.editor import page_context
 from servplan.plans.models import PlanStatus
 from servplan.plans.serializers import plans_for_export
 
@@ -14,15 +16,15 @@ from servplan.plans.serializers import plans_for_export
 @login_required
 def plan_list(request):
     plans = visible_plans(request.user).select_related("office", "program")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    m = membership(request.user)
+    starts = bool(m and m.office_id and can_start(request.user, m.office))
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_start": starts})
 
 
 @login_required
 def plan_detail(request, pk: int):
     plan = get_plan_for_user(request.user, pk, plans_for_export())
-    return render(
-        request, "plans/plan_detail.html", {"plan": plan, "facets": plan.outline.facets.all()}
-    )
+    return render(request, "plans/plan_detail.html", page_context(request, plan))
 
 
 # ---- the sign-off chain (plans/_signoffs.html): every change through plans.domain -----------

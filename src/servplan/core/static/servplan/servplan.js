@@ -32,8 +32,15 @@
     }
   }
 
+  // A field's hx-include and hx-target may be set on an element around it (a plan's practice
+  // row sets them once for all its fields), as htmx inherits them.
+  function inherited(field, name) {
+    var holder = field.closest("[" + name + "]");
+    return holder ? holder.getAttribute(name) : null;
+  }
+
   function rowFields(field) {
-    var include = field.getAttribute("hx-include");
+    var include = inherited(field, "hx-include");
     var found = include ? document.querySelectorAll(include) : [field];
     // The row holds the evidence forms too: their token and file input are not the save's.
     return Array.prototype.filter.call(found, function (el) {
@@ -41,12 +48,22 @@
     });
   }
 
+  // A checkbox (several share a name: the 承辦部門 of a plan's practice) is kept by name and
+  // value, as checked or not; any other field by name, as its value.
+  function isBox(el) {
+    return el.type === "checkbox" || el.type === "radio";
+  }
+
+  function keyOf(el) {
+    return isBox(el) ? el.name + "=" + el.value : el.name;
+  }
+
   function remember(field) {
     var all = load();
     var here = all[page()] || {};
     var values = {};
     rowFields(field).forEach(function (el) {
-      values[el.name] = el.value;
+      values[keyOf(el)] = isBox(el) ? el.checked : el.value;
     });
     here[field.getAttribute("hx-post")] = { field: field.name, values: values };
     all[page()] = here;
@@ -68,7 +85,10 @@
   }
 
   function sameRow(field) {
-    var target = field.getAttribute("hx-target");
+    var holder = field.closest("[hx-target]");
+    if (!holder) return [field];
+    if (holder !== field) return holder.querySelectorAll(FIELDS);
+    var target = holder.getAttribute("hx-target");
     return document.querySelectorAll('[hx-target="' + CSS.escape(target) + '"]');
   }
 
@@ -111,10 +131,18 @@
     area.replaceChildren(note);
   }
 
-  // Not a save (the 「載入最新內容」 button in a message area): say why nothing happened.
+  // Not a save (the 「載入最新內容」 button in a message area, a plan's 上移 or 新增 button):
+  // say why nothing happened, in the message area it sits in or beside.
   function tell(elt, why) {
-    var area = elt && elt.closest && elt.closest(".cell-msg");
-    if (area) area.replaceChildren(noteFor(why), elt);
+    if (!elt || !elt.closest) return;
+    var area = elt.closest(".cell-msg");
+    if (area) {
+      area.replaceChildren(noteFor(why), elt);
+      return;
+    }
+    var block = elt.closest("form, details, td, .strategy-edit");
+    area = block && block.querySelector(".cell-msg");
+    if (area) area.replaceChildren(noteFor(why));
   }
 
   function saved(field) {
@@ -200,9 +228,10 @@
       );
       if (!field) return; // no longer editable here: nothing to send it to
       rowFields(field).forEach(function (el) {
-        if (Object.prototype.hasOwnProperty.call(entry.values, el.name)) {
-          el.value = entry.values[el.name];
-        }
+        var key = keyOf(el);
+        if (!Object.prototype.hasOwnProperty.call(entry.values, key)) return;
+        if (isBox(el)) el.checked = !!entry.values[key];
+        else el.value = entry.values[key];
       });
       field.classList.add("unsaved");
       remember(field);
