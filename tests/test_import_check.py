@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from servplan.assessments.models import Assessment
 from servplan.programs.models import Rubric
-from tests.imports.forms import Cell, Dimension, small_sheet, to_txt
+from tests.imports.forms import WRITERS, Cell, Dimension, small_sheet
 
 SEED = Path(__file__).parent / "imports" / "fixtures" / "seed-000.txt"
 
@@ -96,7 +96,7 @@ def test_seed_000_text_output_and_nothing_written(shipped):
 
 def write(tmp_path, sheet, name="form.txt") -> Path:
     path = tmp_path / name
-    path.write_bytes(to_txt(sheet.blocks()))
+    path.write_bytes(WRITERS[path.suffix](sheet.blocks()))
     return path
 
 
@@ -222,6 +222,39 @@ def test_unreadable_files_exit_2(shipped, tmp_path, name, content):
     status, result = check_json(path)
     assert status == 2
     assert result["kind"] is None and codes(result) == ["unreadable"]
+
+
+def test_a_scanned_pdf_exits_2_and_says_it_needs_a_text_layer(shipped, tmp_path):
+    import typst
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(
+        typst.compile(
+            b"#rect(width: 5cm, height: 3cm, fill: gray)",
+            font_paths=["/usr/share/fonts/opentype/noto"],
+            ignore_system_fonts=True,
+        )
+    )
+    status, result = check_json(path)
+    assert status == 2 and codes(result) == ["unreadable"]
+    assert "需要有文字層的 PDF 才能讀取" in result["issues"][0]["message"]
+    status, out = check(path)
+    assert status == 2 and "文字層" in out
+
+
+def test_the_report_names_the_table_row_and_column(shipped, tmp_path):
+    sheet = small_sheet()
+    sheet.dimensions[1].cells[0].score = "九十"
+    status, out = check(write(tmp_path, sheet, "form.docx"))
+    assert status == 1
+    assert (
+        "創新服務／便民服務：「九十」不是分數（第 1 張表第 4 列『自評』欄），應為 0 至 120 分"
+        in out
+    )
+    assert "評分表：系統中沒有 113 年度評分表，匯入會建立" in out
+    # A spreadsheet's row is the sheet's own row number, its column the letter too.
+    status, out = check(write(tmp_path, sheet, "form.xlsx"))
+    assert "（『Sheet』工作表第 8 列『自評』欄（D 欄））" in out
 
 
 def test_without_a_file_it_is_djangos_system_check(shipped):

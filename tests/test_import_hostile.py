@@ -246,5 +246,20 @@ def test_a_docx_nested_deeper_than_the_xml_parser_allows(shipped):
     assert "損毀" in refused("deep.docx", hostile.nested_docx())
 
 
+def test_a_tagged_pdf_whose_structure_loops_reads_by_its_pages(shipped):
+    # Each element is visited once; a tree without a table leaves the page geometry to read.
+    result = check_file(filename="loop.pdf", data=hostile.tagged_pdf("loop"))
+    assert result.errors == [] and len(result.doc.cells) == 4
+
+
+def test_a_tagged_pdf_nested_thousands_deep(shipped):
+    assert "結構標記層數過多" in refused("deep.pdf", hostile.tagged_pdf("deep"))
+
+
+def test_tagged_pdf_cells_spanning_a_million_rows_and_columns(shipped):
+    # Spans are charged to the budget before they are laid out.
+    assert "檔案內容過多" in refused("span.pdf", hostile.tagged_pdf("span"))
+
+
 def _member(data: bytes, name: str) -> bytes:
     return zipfile.ZipFile(io.BytesIO(data)).read(name)

@@ -77,6 +77,30 @@ def test_errors_are_shown_at_their_cells_and_nothing_is_kept(client, make, shipp
     assert PendingUpload.objects.count() == 0
 
 
+def test_the_preview_says_which_rubric_and_refuses_the_clerk_a_rubric_of_the_offices_own(
+    client, make, shipped
+):
+    miaoli = find_office("苗栗")
+    login(client, make, office=miaoli)
+    # 苗栗's own 114 form whose items carry other maxima than HQ's 114 rubric.
+    sheet = small_sheet(period="114 年度 7 月至 12 月")
+    response = post_file(client, "own.docx", to_docx(sheet.blocks()))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="rubric-match" data-status="new-office"' in page
+    assert "與總處 114 年度評分表不同（文件沒有構面「創新性」" in page
+    assert "苗栗區營業處專用的評分表" in page and "只有總處業務處可以接受" in page
+    assert "確認匯入" not in page and PendingUpload.objects.count() == 0
+
+    response = post_file(client, "seed.txt", SEED.replace("台東".encode(), "苗栗".encode()))
+    page = client.get(response.url).content.decode()
+    assert 'data-status="existing"' in page
+    assert "評分表：沿用系統中的「114年度提升服務效能執行計畫考核項目及評分表」" in page
+    # The follow-up table as read, beside the findings.
+    assert "<h2>建議改善事項辦理情形表</h2>" in page
+    assert "由先進同仁帶領強化循序各項業務訓練" in page
+
+
 def test_unreadable_and_oversized_files(client, make, taitung_office, settings):
     login(client, make, office=taitung_office)
     response = post_file(client, "x.xlsx", b"garbage")

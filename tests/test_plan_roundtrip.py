@@ -1,4 +1,4 @@
-"""A plan written in the app, exported to DOCX and ODT (documents) and read back by the
+"""A plan written in the app, exported to DOCX, ODT and PDF (documents) and read back by the
 importer (imports), has the same tree: facets, strategies, sub-strategies, practices with
 their numbers, texts, departments and periods."""
 
@@ -67,7 +67,7 @@ def written(shipped, make):
     return plans_for_export().get(pk=plan.pk)
 
 
-@pytest.mark.parametrize("fmt", ["docx", "odt"])
+@pytest.mark.parametrize("fmt", ["docx", "odt", "pdf"])
 def test_exported_plan_reads_back_as_the_same_tree(written, fmt):
     exported = export_plan(written, fmt=fmt)
     result = check_file(filename=exported.filename, data=exported.content)

@@ -130,3 +130,16 @@ def test_a_rubric_in_use_stays_frozen_a_new_version_replaces_it(shipped_rubric, 
     with pytest.raises(DomainError) as err:
         new_rubric_version(user=hq, rubric=shipped_rubric)  # superseded now
     assert err.value.where == "rubric"
+
+
+def test_an_import_is_never_filed_under_a_draft(db):
+    from servplan.imports.domain import check_file, rubric_spec_for
+    from servplan.programs.domain import create_rubric
+    from tests.imports.forms import small_sheet, to_txt
+
+    data = to_txt(small_sheet(period="113 年度 7 月至 12 月").blocks())
+    spec = rubric_spec_for(check_file(filename="form.txt", data=data).doc)
+    draft = create_rubric(spec=spec, status="draft")
+    assert check_file(filename="form.txt", data=data).rubric is None
+    Rubric.objects.filter(pk=draft.pk).update(status="published")
+    assert check_file(filename="form.txt", data=data).rubric == draft

@@ -133,3 +133,51 @@ REFUSED = {
     "big.docx": big_docx,
     "wide.docx": wide_docx,
 }
+
+
+def tagged_pdf(shape: str) -> bytes:
+    """A good tagged PDF form whose structure tree loops back on itself ("loop"), nests
+    thousands deep ("deep"), or whose every table cell spans a million rows and columns ("span")."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+    )
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(WRITERS[".pdf"](small_sheet().blocks()))))
+    tree = writer._root_object["/StructTreeRoot"].get_object()
+
+    def element(kind: str) -> DictionaryObject:
+        return DictionaryObject({NameObject("/S"): NameObject(kind)})
+
+    if shape == "span":
+        cell = element("/TD")
+        cell[NameObject("/A")] = DictionaryObject(
+            {
+                NameObject("/O"): NameObject("/Table"),
+                NameObject("/RowSpan"): NumberObject(1_000_000),
+                NameObject("/ColSpan"): NumberObject(1_000_000),
+            }
+        )
+        rows = []
+        for _ in range(300):
+            row = element("/TR")
+            row[NameObject("/K")] = writer._add_object(DictionaryObject(cell))
+            rows.append(writer._add_object(row))
+        table = element("/Table")
+        table[NameObject("/K")] = ArrayObject(rows)
+        tree[NameObject("/K")] = ArrayObject([writer._add_object(table)])
+    else:
+        first = writer._add_object(element("/Div"))
+        last = first
+        for _ in range(1 if shape == "loop" else 5000):
+            child = writer._add_object(element("/Div"))
+            last.get_object()[NameObject("/K")] = child
+            last = child
+        last.get_object()[NameObject("/K")] = first if shape == "loop" else ArrayObject()
+        tree[NameObject("/K")] = first
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -31,7 +31,8 @@ def require_importer(user) -> None:
 def check_import(user, result: CheckResult) -> None:
     """Refuse what `user` may not bring in (call on an error-free result): another office's
     form (DomainError); a record the user may not create in the app, by the same rule as the
-    app's; a rubric or program the system doesn't have yet, which only HQ makes (NotAllowed)."""
+    app's; a rubric or program the system doesn't have yet, which only HQ makes, and an
+    office's own rubric where its form differs from HQ's, which only HQ accepts (NotAllowed)."""
     office, doc = result.office, result.doc
     if office is None:
         return
@@ -50,6 +51,14 @@ def check_import(user, result: CheckResult) -> None:
     if not assessments_access.can_create(user, office):
         raise NotAllowed(f"只有{office.name}的經辦可以建立自行考核", where="office")
     if result.rubric is None and not is_hq(user):
+        match = result.match
+        if match is not None and match.office_specific:
+            raise NotAllowed(
+                f"文件的評分表與總處 {doc.period.roc_year} 年度評分表不同"
+                f"（{'；'.join(match.differences)}），匯入會建立{office.name}專用的評分表"
+                f"「{result.rubric_title}」；只有總處業務處可以接受",
+                where="rubric",
+            )
         raise NotAllowed(
             f"評分表「{result.rubric_title}」不在系統中，匯入會建立新的評分表；"
             "只有總處業務處可以建立評分表",

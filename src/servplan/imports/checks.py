@@ -42,25 +42,46 @@ def check_document(doc: ReadDocument) -> list[Issue]:
     return _check_assessment(doc)
 
 
+def _at(where: str) -> str:
+    return f"（{where}）" if where else ""
+
+
 def _score_issues(doc: ReadAssessment) -> list[Issue]:
+    """Each cell's maximum and score; a results summary or follow-up table on its own has
+    neither, and that is no error."""
+    if not doc.has_scores:
+        return []
     issues = []
     for cell in doc.cells:
         where = cell.label
+        at = cell.at.get("score", "")
         if cell.max is None:
             issues.append(
                 Issue(
-                    ERROR, "max-mismatch", f"{where}：評核項目未標示配分（如「(100 分)」）", where
+                    ERROR,
+                    "max-mismatch",
+                    f"{where}：評核項目未標示配分{_at(cell.at.get('max', ''))}，"
+                    "應在項目名稱後寫明（如「(100 分)」）或填在「配分」欄",
+                    where,
                 )
             )
+        limit = f"0 至 {format_score(cell.max)} 分" if cell.max is not None else "0 分以上"
         if cell.score is None:
             reason = f"「{cell.score_text}」不是分數" if cell.score_text else "沒有自評分數"
-            issues.append(Issue(ERROR, "score-missing", f"{where}：{reason}", where))
+            issues.append(
+                Issue(
+                    ERROR,
+                    "score-missing",
+                    f"{where}：{reason}{_at(at)}，應為 {limit}的數字（可含 0.5 分）",
+                    where,
+                )
+            )
         elif cell.score < 0:
             issues.append(
                 Issue(
                     ERROR,
                     "score-negative",
-                    f"{where}：自評 {format_score(cell.score)} 分不可為負數",
+                    f"{where}：自評 {format_score(cell.score)} 分不可為負數{_at(at)}，應為 {limit}",
                     where,
                 )
             )
@@ -69,7 +90,8 @@ def _score_issues(doc: ReadAssessment) -> list[Issue]:
                 Issue(
                     ERROR,
                     "score-above-max",
-                    f"{where}：自評 {format_score(cell.score)} 分超過配分 {format_score(cell.max)} 分",
+                    f"{where}：自評 {format_score(cell.score)} 分超過配分 {format_score(cell.max)} 分"
+                    f"{_at(at)}",
                     where,
                 )
             )
@@ -78,7 +100,7 @@ def _score_issues(doc: ReadAssessment) -> list[Issue]:
                 Issue(
                     ERROR,
                     "score-missing",
-                    f"{where}：自評 {format_score(cell.score)} 分須為整數或 0.5 分",
+                    f"{where}：自評 {format_score(cell.score)} 分須為整數或 0.5 分{_at(at)}",
                     where,
                 )
             )
@@ -88,8 +110,9 @@ def _score_issues(doc: ReadAssessment) -> list[Issue]:
 def _sum_issues(doc: ReadAssessment) -> list[Issue]:
     issues = []
     for d in doc.dimensions:
-        cell_max = sum((c.max or Decimal(0) for c in d.cells), Decimal(0))
-        if d.stated_max is not None and cell_max != d.stated_max:
+        with_max = [c.max for c in d.cells if c.max is not None]
+        cell_max = sum(with_max, Decimal(0))
+        if d.stated_max is not None and with_max and cell_max != d.stated_max:
             issues.append(
                 Issue(
                     ERROR,
@@ -99,16 +122,17 @@ def _sum_issues(doc: ReadAssessment) -> list[Issue]:
                     d.name,
                 )
             )
-        if d.stated is not None and d.score is not None and d.stated != d.score:
-            issues.append(
-                Issue(
-                    WARNING,
-                    "subtotal-mismatch",
-                    f"{d.name}：文件所列小計 {format_score(d.stated)} 分，"
-                    f"與各項自評合計 {format_score(d.score)} 分不符（以各項自評為準）",
-                    d.name,
+        for stated, where in d.statements:
+            if d.score is not None and stated != d.score:
+                issues.append(
+                    Issue(
+                        WARNING,
+                        "subtotal-mismatch",
+                        f"{d.name}：文件所列小計 {format_score(stated)} 分{_at(where)}，"
+                        f"與各項自評合計 {format_score(d.score)} 分不符（以各項自評為準）",
+                        d.name,
+                    )
                 )
-            )
     names = [d.name for d in doc.dimensions]
     for name in {n for n in names if names.count(n) > 1}:
         issues.append(Issue(ERROR, "max-mismatch", f"執行構面「{name}」重複出現", name))
@@ -120,7 +144,10 @@ def _sum_issues(doc: ReadAssessment) -> list[Issue]:
                 Issue(ERROR, "max-mismatch", f"{where}：同一構面中評核項目重複出現", where)
             )
     dims_max = sum((d.max for d in doc.dimensions), Decimal(0))
-    if doc.stated_total_max is not None and dims_max != doc.stated_total_max:
+    known = all(
+        d.stated_max is not None or all(c.max is not None for c in d.cells) for d in doc.dimensions
+    )
+    if doc.stated_total_max is not None and known and dims_max != doc.stated_total_max:
         issues.append(
             Issue(
                 ERROR,
@@ -130,16 +157,17 @@ def _sum_issues(doc: ReadAssessment) -> list[Issue]:
                 "total",
             )
         )
-    if doc.stated_total is not None and doc.score is not None and doc.stated_total != doc.score:
-        issues.append(
-            Issue(
-                WARNING,
-                "total-mismatch",
-                f"文件所列總分 {format_score(doc.stated_total)} 分，"
-                f"與各項自評合計 {format_score(doc.score)} 分不符（以各項自評為準）",
-                "total",
+    for stated, where in doc.total_statements:
+        if doc.score is not None and stated != doc.score:
+            issues.append(
+                Issue(
+                    WARNING,
+                    "total-mismatch",
+                    f"文件所列總分 {format_score(stated)} 分{_at(where)}，"
+                    f"與各項自評合計 {format_score(doc.score)} 分不符（以各項自評為準）",
+                    "total",
+                )
             )
-        )
     return issues
 
 
@@ -183,7 +211,8 @@ def _finding_issues(doc: ReadAssessment) -> list[Issue]:
                     Issue(
                         WARNING,
                         "finding-unmatched",
-                        f"{where}「{row.label}」不是評分表中的任何評核項目",
+                        f"{where}「{row.label}」不是評分表中的任何評核項目{_at(row.at)}，"
+                        "應寫成「1. 執行構面-評核項目」",
                         where,
                     )
                 )

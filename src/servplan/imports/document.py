@@ -39,6 +39,8 @@ class ReadCell:
     score: Decimal | None
     score_text: str
     narrative: str
+    # Where each value was read, as the user sees it: {"score": "第 1 張表第 3 列『自評』欄", …}.
+    at: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -50,7 +52,13 @@ class ReadDimension:
     name: str
     stated_max: Decimal | None
     cells: list[ReadCell] = field(default_factory=list)
-    stated: Decimal | None = None  # the subtotal printed in the document
+    # Each subtotal the document prints (小計 row, results summary), with where it stands.
+    statements: list[tuple[Decimal, str]] = field(default_factory=list)
+
+    @property
+    def stated(self) -> Decimal | None:
+        """The subtotal the document prints (the last one read, when it prints several)."""
+        return self.statements[-1][0] if self.statements else None
 
     @property
     def max(self) -> Decimal:
@@ -75,6 +83,18 @@ class ReadFinding:
     recommendation: str = ""
     improvement: str = ""
     remarks: str = ""
+    at: str = ""  # the row, as the user sees it: 「第 3 張表第 2 列」
+
+
+@dataclass
+class ReadEntry:
+    """One quarter's 改善辦理情形 under its heading 「【114 年第 2 季（114 年 6 月 30 日）】」;
+    year and quarter are None when the document prints no heading."""
+
+    roc_year: int | None
+    quarter: int | None
+    recorded_on: dt.date | None
+    progress: str
 
 
 @dataclass
@@ -84,8 +104,9 @@ class ReadFollowUp:
     dimension: str | None
     item: str | None
     recommendation: str = ""
-    progress: str = ""
+    entries: list[ReadEntry] = field(default_factory=list)
     remarks: str = ""
+    at: str = ""
 
 
 @dataclass
@@ -96,10 +117,22 @@ class ReadAssessment:
     period: Period
     dimensions: list[ReadDimension]
     stated_total_max: Decimal | None = None
-    stated_total: Decimal | None = None
+    # Each total the document prints (a line under the title, the 總分 row), with where.
+    total_statements: list[tuple[Decimal, str]] = field(default_factory=list)
     assessed_on: dt.date | None = None
     findings: list[ReadFinding] = field(default_factory=list)
     follow_up: list[ReadFollowUp] = field(default_factory=list)
+    # The forms the document holds ("score-sheet", "summary", "follow-up"): a results summary
+    # or follow-up table on its own has no scores or maxima per item, and that is no error.
+    forms: list[str] = field(default_factory=list)
+
+    @property
+    def stated_total(self) -> Decimal | None:
+        return self.total_statements[-1][0] if self.total_statements else None
+
+    @property
+    def has_scores(self) -> bool:
+        return "score-sheet" in self.forms
 
     @property
     def cells(self) -> list[ReadCell]:
@@ -168,6 +201,25 @@ class ReadAssessment:
                 }
                 for f in self.findings
             ],
+            "follow_up": [
+                {
+                    "dimension": f.dimension,
+                    "item": f.item,
+                    "recommendation": f.recommendation,
+                    "entries": [
+                        {
+                            "roc_year": e.roc_year,
+                            "quarter": e.quarter,
+                            "recorded_on": e.recorded_on.isoformat() if e.recorded_on else None,
+                            "progress": e.progress,
+                        }
+                        for e in f.entries
+                    ],
+                    "remarks": f.remarks,
+                }
+                for f in self.follow_up
+            ],
+            "forms": list(self.forms),
         }
 
 

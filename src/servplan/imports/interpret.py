@@ -1,13 +1,18 @@
 """Paragraphs and tables → a score sheet or a plan, whatever format they came from.
 
 Nothing about a particular year is assumed: office and period come from the title, dimensions,
-items and maxima from the cells (「創新性 (300 分)」, 「一、公私協力 (100 分)」). A table is
-recognised by its header row, so a sheet split over pages or tables reads as one.
+items and maxima from the cells (「創新性 (300 分)」, 「一、公私協力 (100 分)」, or a 配分
+column). A table is recognised by its header row, so a sheet split over pages or tables reads
+as one; a row of the sign-off chain's roles is a signature block, and page furniture (the
+footer's page numbers and content hash) is no content. The layouts read are listed in
+docs/imports.md.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from servplan.core.roc import Period, RocError, parse_date
@@ -16,6 +21,7 @@ from servplan.imports.document import (
     ReadCell,
     ReadDimension,
     ReadDocument,
+    ReadEntry,
     ReadFinding,
     ReadFollowUp,
 )
@@ -24,11 +30,13 @@ from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFil
 NOTHING = "無"
 # The sign-off chain's roles as the forms print them over the signatures.
 SIGNER_ROLES = {"經辦", "課長", "經理", "副處長", "處長"}
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９（）：～", "0123456789():~")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９（）：～．", "0123456789():~.")
 # Seven digits is far beyond any form; longer numbers are read as text, never as huge Decimals.
-_MAX = re.compile(r"\(\s*+(?:滿分\s*+)?(\d{1,7}(?:\.\d{1,2})?)\s*+分\s*+\)")
+_NUMBER = r"\d{1,7}(?:\.\d{1,2})?"
+_MAX = re.compile(rf"\(\s*+(?:滿分\s*+)?({_NUMBER})\s*+分\s*+\)")
 _NUMBERING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*[.、](?!\d)|\([一二三四五六七八九十\d]+\))\s*"
+    r"^\s*(?:[一二三四五六七八九十壹貳參肆伍陸柒捌玖拾]+\s*[、.]|\d{1,2}\s*[.、](?!\d)"
+    r"|\([一二三四五六七八九十\d]+\))\s*"
 )
 # No two neighbouring parts of a pattern may both take spaces (「\s*月?\s*」): on a long run
 # of spaces the engine would try every way of sharing it out, in time quadratic in its length.
@@ -36,12 +44,23 @@ _TITLE = re.compile(
     r"^(?P<office>\D*)(?P<year>\d{2,3})\s*+年度?\s*+"
     r"(?:(?P<start>\d{1,2})\s*+(?:月\s*+)?(?:至|~|-|－)\s*+(?P<end>\d{1,2})\s*+月)?\s*(?P<rest>.*)$"
 )
-_TOTAL_MAX = re.compile(r"(?:滿分|總成績)\s*+(\d{1,7}(?:\.\d{1,2})?)\s*+分")
-_TOTAL = re.compile(r"總分\s*+(?::\s*+)?(\d{1,7}(?:\.\d{1,2})?)(?!\d)\s*分?")
+_TOTAL_MAX = re.compile(rf"(?:滿分|總成績)\s*+({_NUMBER})\s*+分")
+# 「總分：939 分」, 「總分 939」, 「總分（滿分 1000 分）：939 分」.
+_TOTAL = re.compile(rf"總分\s*+(?:\(\s*+滿分[^)]{{0,20}}\))?\s*+:?\s*+({_NUMBER})(?!\d)")
+_TOTAL_LABELS = ("總分", "總計")
+_SUBTOTAL_LABELS = ("小計", "合計")
 _LABEL_SEPARATORS = re.compile(r"[\s\-－—–／/、]")
 # From the start of a run of spaces only, so a long run is not rescanned from each space in it.
 _LABEL_SPLIT = re.compile(r"(?<!\s)\s*+[-－—–／/]\s*+")
-_SCORE_NUMBER = re.compile(r"^-?\d{1,7}(?:\.\d{1,2})?$")
+_SCORE_NUMBER = re.compile(rf"^-?{_NUMBER}$")
+# What every format prints in front of a bullet; a narrative's bullet is 「- 」.
+_BULLET = re.compile(r"^[•‧・●▪◦]\s*+")
+# The footer every servplan document prints on each page (formats that keep it as text).
+_FURNITURE = re.compile(r"第\s*+\d{1,4}\s*+頁\s*+[／/]\s*+共\s*+\d{1,4}\s*+頁\s*$|內容雜湊")
+_ENTRY = re.compile(
+    r"^【\s*+(\d{1,3})\s*+年\s*+第\s*+([1-4一二三四])\s*+季\s*+(?:\(([^()]{1,30})\))?\s*+】$"
+)
+_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 
 
 def _text(cell: str | None) -> str:
@@ -62,8 +81,18 @@ def name_and_max(text: str) -> tuple[str, Decimal | None]:
     return clean(_NUMBERING.sub("", name)), maximum
 
 
-def _nothing_blank(text: str | None) -> str:
-    value = _text(text)
+def name_key(name: str) -> str:
+    """A name as compared with another: numbering (一、 (一) 1.), spaces and full-width forms
+    aside, so that 「（一）公私協力」 and 「公私協力」 are the same item."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = _NUMBERING.sub("", _MAX.sub("", text.translate(_FULL_WIDTH)))
+    return re.sub(r"\s+", "", text)
+
+
+def _paragraphs(text: str | None) -> str:
+    """A narrative or findings cell: one paragraph a line, bullets as 「- 」, 「無」 as empty."""
+    lines = [_BULLET.sub("- ", line.strip()) for line in _text(text).splitlines()]
+    value = "\n".join(line for line in lines if line)
     return "" if value == NOTHING else value
 
 
@@ -82,24 +111,59 @@ def parse_number(text: str | None) -> tuple[Decimal | None, str]:
 
 
 def _label_key(text: str) -> str:
-    return _LABEL_SEPARATORS.sub("", _NUMBERING.sub("", _one_line(text)))
+    return name_key(_LABEL_SEPARATORS.sub("", _NUMBERING.sub("", _one_line(text))))
 
 
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
 class _Header:
-    """A header row: which kind of table follows and which column holds what."""
+    """A header row: which kind of table follows, which column holds what, and the columns'
+    titles (for messages that name the column as the user sees it)."""
 
-    def __init__(self, kind: str, columns: dict[str, int | None]) -> None:
-        self.kind = kind
-        self.columns = columns
+    kind: str
+    columns: dict[str, int | None]
+    titles: list[str] = field(default_factory=list)
+    sheet: str = ""
 
-    def get(self, row: list[str | None], name: str) -> str:
-        index = self.columns.get(name)
-        if index is None or index >= len(row):
+    def index(self, name: str) -> int | None:
+        return self.columns.get(name)
+
+
+@dataclass
+class _Row:
+    header: _Header
+    cells: list[str | None]  # as read: a merged cell's text in its first row and column only
+    filled: list[str | None]  # with each merged cell's text in every position it covers
+    where: str  # 「第 2 張表第 5 列」 or 「『評分表』工作表第 5 列」
+    is_header: bool = False
+
+    def get(self, name: str) -> str:
+        index = self.header.index(name)
+        if index is None or index >= len(self.cells):
             return ""
-        return _text(row[index])
+        return _text(self.cells[index])
+
+    def at(self, name: str) -> str:
+        """Where column `name` of this row is: 「第 2 張表第 5 列『自評』欄」."""
+        index = self.header.index(name)
+        if index is None:
+            return self.where
+        title = self.header.titles[index] if index < len(self.header.titles) else ""
+        column = f"『{title}』欄" if title else f"第 {index + 1} 欄"
+        if self.header.sheet:
+            return f"{self.where}{column}（{_column_letter(index)} 欄）"
+        return f"{self.where}{column}"
 
 
-def _header(row: list[str | None]) -> _Header | None:
+def _header(row: list[str | None], table: Table, index: int) -> _Header | None:
     texts = [_one_line(c) for c in row]
 
     def col(*words: str, exclude: tuple[str, ...] = ()) -> int | None:
@@ -108,14 +172,26 @@ def _header(row: list[str | None]) -> _Header | None:
                 return i
         return None
 
+    def made(kind: str, columns: dict[str, int | None]) -> _Header:
+        return _Header(kind, columns, texts, table.sheet)
+
     if col("執行構面") is not None and col("評核項目") is not None:
-        return _Header(
+        return made(
             "score",
             {
                 "dimension": col("執行構面"),
                 "item": col("評核項目"),
-                "narrative": col("評分重點", "執行情形", "辦理情形", "說明", "內容"),
+                "max": col("配分", "滿分"),
+                "narrative": col(
+                    "評分重點", "執行情形", "辦理情形", "說明", "內容", exclude=("改善",)
+                ),
                 "score": col("自評", "得分", "分數"),
+                # The data exports carry each cell's findings on its row.
+                "strengths": col("優點"),
+                "weaknesses": col("缺點"),
+                "recommendation": col("建議改善事項", exclude=("辦理情形",)),
+                "improvement": col("改善事項辦理情形", "改善辦理情形"),
+                "remarks": col("備註"),
             },
         )
     if col("面向") is not None and col("具體作法") is not None:
@@ -137,7 +213,7 @@ def _header(row: list[str | None]) -> _Header | None:
             # 「執行策略」 merged over the strategy and sub-strategy columns (as servplan's own
             # exports print it): repeated in the next column, or recorded once.
             measure = strategy + 1
-        return _Header(
+        return made(
             "plan",
             {
                 "facet": col("面向"),
@@ -149,7 +225,7 @@ def _header(row: list[str | None]) -> _Header | None:
             },
         )
     if col("考核項目") is not None and col("優點") is not None:
-        return _Header(
+        return made(
             "findings",
             {
                 "label": col("考核項目"),
@@ -161,7 +237,7 @@ def _header(row: list[str | None]) -> _Header | None:
             },
         )
     if col("考核項目") is not None and col("辦理情形") is not None:
-        return _Header(
+        return made(
             "follow_up",
             {
                 "label": col("考核項目"),
@@ -170,15 +246,26 @@ def _header(row: list[str | None]) -> _Header | None:
                 "remarks": col("備註"),
             },
         )
-    if col("考核項目") is not None and col("分數", "得分", "自評") is not None:
-        return _Header("summary", {"label": col("考核項目"), "score": col("分數", "得分", "自評")})
+    label, score = col("考核項目"), col("分數", "得分", "自評")
+    if label is not None and score is not None:
+        # 「考核項目(總成績 1000 分)」 over two columns: the dimension, then its items.
+        span = table.spans.get((index, label), (1, 1))[1]
+        items: int | None = label + 1
+        if items == score or items >= len(texts) or (span == 1 and texts[items]):
+            items = None
+        return made("summary", {"label": label, "items": items, "score": score})
     return None
 
 
 def _signature_row(row: list[str | None]) -> bool:
     """The roles heading a signature block, each in its own cell."""
     texts = [t for t in (_one_line(c) for c in row) if t]
-    return len(texts) > 1 and all(t in SIGNER_ROLES for t in texts)
+    return bool(texts) and all(t in SIGNER_ROLES for t in texts)
+
+
+def furniture(text: str) -> bool:
+    """A page's running footer (page numbers, the content hash line): not the document's text."""
+    return bool(_FURNITURE.search(_one_line(text)))
 
 
 def _title(paragraphs: list[str]) -> tuple[str, re.Match] | None:
@@ -192,34 +279,59 @@ def _title(paragraphs: list[str]) -> tuple[str, re.Match] | None:
     return None
 
 
-def interpret(blocks: list[Block]) -> ReadDocument:
-    """The form in `blocks`: a score sheet (with summary and findings) or a plan."""
-    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph)]
-    rows: list[tuple[_Header, list[str | None]]] = []
-    kinds: set[str] = set()
+def _rows(blocks: list[Block]) -> list[_Row]:
+    """Every table row under a header, each with where it stands as its user sees it."""
+    rows: list[_Row] = []
     current: _Header | None = None
+    number = 0
     for block in blocks:
         if not isinstance(block, Table):
             continue
-        for row in block.rows:
+        if not block.sheet:
+            number += 1
+        filled = block.filled()
+        for index, row in enumerate(block.rows):
+            if block.sheet:
+                where = f"『{block.sheet}』工作表第 {block.row_number(index)} 列"
+            else:
+                where = f"第 {number} 張表第 {block.row_number(index)} 列"
             if _signature_row(row):
                 # A signature block (經辦 課長 … 處長) closes the table: the names under the
                 # roles are not rows of it.
                 current = None
                 continue
-            header = _header(row)
+            header = _header(row, block, index)
             if header is not None:
                 current = header
-                kinds.add(header.kind)
+                rows.append(_Row(header, row, filled[index], where, is_header=True))
                 continue
             if current is not None and any(_text(c) for c in row):
-                rows.append((current, row))
-    if "score" in kinds:
-        return _assessment(blocks, paragraphs, rows)
+                rows.append(_Row(current, row, filled[index], where))
+    return rows
+
+
+def interpret(blocks: list[Block]) -> ReadDocument:
+    """The form in `blocks`: a score sheet (with summary and findings) or a plan."""
+    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph) and not furniture(b.text)]
+    rows = _rows(blocks)
+    kinds = {r.header.kind for r in rows}
+    if kinds & {"score", "summary", "findings", "follow_up"}:
+        return _assessment(paragraphs, rows)
     if "plan" in kinds:
         from servplan.imports.plan import read_plan
 
-        return read_plan(blocks, paragraphs, [(h.columns, r) for h, r in rows if h.kind == "plan"])
+        plan_rows = []
+        for r in rows:
+            if r.header.kind != "plan" or r.is_header:
+                continue
+            practice = r.header.index("practice")
+            # Merged cells mean the same facet, strategy, departments … in each row they
+            # cover; a practice merged down is still one practice.
+            cells = list(r.filled)
+            if practice is not None and practice < len(cells):
+                cells[practice] = r.cells[practice]
+            plan_rows.append((r.header.columns, cells))
+        return read_plan(blocks, paragraphs, plan_rows)
     raise UnreadableFile("找不到評分表（執行構面／評核項目）或執行策略表（面向／具體作法）")
 
 
@@ -234,7 +346,25 @@ def title_parts(paragraphs: list[str]) -> tuple[str, str, int, re.Match]:
     return title, office, int(match.group("year")), match
 
 
-def _assessment(blocks, paragraphs, rows) -> ReadAssessment:
+class _Reading:
+    """One assessment being read: its dimensions by name, in the document's order."""
+
+    def __init__(self, doc: ReadAssessment) -> None:
+        self.doc = doc
+        self.dimensions: dict[str, ReadDimension] = {}
+        self.current: ReadDimension | None = None
+        self.scored = False  # a score sheet's row gave a cell
+
+    def dimension(self, name: str, maximum: Decimal | None) -> ReadDimension:
+        found = self.dimensions.get(name_key(name))
+        if found is None:
+            found = self.dimensions[name_key(name)] = ReadDimension(name=name, stated_max=maximum)
+        elif found.stated_max is None:
+            found.stated_max = maximum
+        return found
+
+
+def _assessment(paragraphs: list[str], rows: list[_Row]) -> ReadAssessment:
     title, office, year, match = title_parts(paragraphs)
     if match.group("start") is None:
         raise UnreadableFile(f"標題「{title}」未載明考核期間（應為「114 年度 1 月至 6 月」）")
@@ -245,112 +375,239 @@ def _assessment(blocks, paragraphs, rows) -> ReadAssessment:
     doc = ReadAssessment(title=title, office_name=office, period=period, dimensions=[])
     for text in paragraphs:
         line = _one_line(text)
-        if (found := _TOTAL_MAX.search(line)) and doc.stated_total_max is None:
-            doc.stated_total_max = Decimal(found.group(1))
-        elif (found := _TOTAL.search(line)) and "滿分" not in line:
-            doc.stated_total = Decimal(found.group(1))
-        if line.startswith("考核日期") and re.search(r"\d", line):
-            try:
-                doc.assessed_on = parse_date(re.split(r"[:：]", line, maxsplit=1)[-1])
-            except RocError:
-                doc.assessed_on = None
-    dimensions: dict[str, ReadDimension] = {}
-    current: ReadDimension | None = None
-    finding_row = follow_row = 0
-    for header, row in rows:
-        if header.kind == "score":
-            current = _score_row(header, row, dimensions, current, doc)
-        elif header.kind == "summary":
-            _summary_row(header, row, dimensions, doc)
-        elif header.kind == "findings":
-            finding_row += 1
-            label = header.get(row, "label")
-            dim, item = _split_label(label)
-            doc.findings.append(
-                ReadFinding(
-                    row=finding_row,
-                    label=_one_line(label),
-                    dimension=dim,
-                    item=item,
-                    strengths=_nothing_blank(header.get(row, "strengths")),
-                    weaknesses=_nothing_blank(header.get(row, "weaknesses")),
-                    recommendation=_nothing_blank(header.get(row, "recommendation")),
-                    improvement=_nothing_blank(header.get(row, "improvement")),
-                    remarks=_nothing_blank(header.get(row, "remarks")),
-                )
-            )
-        elif header.kind == "follow_up":
-            follow_row += 1
-            label = header.get(row, "label")
-            dim, item = _split_label(label)
-            doc.follow_up.append(
-                ReadFollowUp(
-                    row=follow_row,
-                    label=_one_line(label),
-                    dimension=dim,
-                    item=item,
-                    recommendation=_nothing_blank(header.get(row, "recommendation")),
-                    progress=_nothing_blank(header.get(row, "progress")),
-                    remarks=_nothing_blank(header.get(row, "remarks")),
-                )
-            )
-    doc.dimensions = [d for d in dimensions.values() if d.cells]
+        _statement_line(doc, line, f"「{line[:30]}」")
+    reading = _Reading(doc)
+    # Score rows first: the summary and the findings refer to the score sheet's cells.
+    for kind, read in (
+        ("score", _score_row),
+        ("summary", _summary_row),
+        ("findings", _finding_row),
+        ("follow_up", _follow_up_row),
+    ):
+        for row in rows:
+            if row.header.kind != kind:
+                continue
+            if row.is_header:
+                _header_statements(doc, row)
+            else:
+                read(row, reading)
+    doc.dimensions = [d for d in reading.dimensions.values() if d.cells]
+    if reading.scored:
+        doc.forms.append("score-sheet")
+    if any(r.header.kind in ("summary", "findings") for r in rows):
+        doc.forms.append("summary")
+    if any(r.header.kind == "follow_up" for r in rows):
+        doc.forms.append("follow-up")
+    if not doc.dimensions:
+        _cells_from_labels(doc, reading)
     if not doc.dimensions:
         raise UnreadableFile("評分表沒有任何評核項目")
     _match_labels(doc)
     return doc
 
 
-def _score_row(header, row, dimensions, current, doc) -> ReadDimension | None:
-    dim_text = header.get(row, "dimension")
-    item_text = header.get(row, "item")
-    joined = " ".join(_one_line(c) for c in row)
-    if "總分" in joined:
-        if (found := _TOTAL_MAX.search(joined)) is not None:
+def _statement_line(doc: ReadAssessment, line: str, where: str) -> None:
+    """A line that states the total maximum, the total score or the date of the assessment."""
+    if (found := _TOTAL_MAX.search(line)) and doc.stated_total_max is None:
+        doc.stated_total_max = Decimal(found.group(1))
+    if (found := _TOTAL.search(line)) is not None:
+        doc.total_statements.append((Decimal(found.group(1)), where))
+    if line.startswith("考核日期") and re.search(r"\d", line):
+        try:
+            doc.assessed_on = parse_date(re.split(r"[:：]", line, maxsplit=1)[-1])
+        except RocError:
+            doc.assessed_on = None
+
+
+def _header_statements(doc: ReadAssessment, row: _Row) -> None:
+    """A header cell may state the total maximum: 「考核項目(總成績 1000 分)」."""
+    for cell in row.cells:
+        found = _TOTAL_MAX.search(_one_line(cell))
+        if found and doc.stated_total_max is None:
             doc.stated_total_max = Decimal(found.group(1))
-        elif (found := _TOTAL.search(joined)) is not None:
-            doc.stated_total = Decimal(found.group(1))
-        else:
-            doc.stated_total = parse_number(header.get(row, "score"))[0]
-        return current
+
+
+def _total_row(row: _Row, label: str, doc: ReadAssessment) -> None:
+    """The 總分 row: the maximum from its 配分 column or its label, the score from its score
+    column or its label (「總分：939 分」)."""
+    line = _one_line(label)
+    maximum = parse_number(row.get("max"))[0] if row.header.index("max") is not None else None
+    if maximum is None and (found := _TOTAL_MAX.search(line)):
+        maximum = Decimal(found.group(1))
+    if maximum is not None:
+        doc.stated_total_max = maximum
+    score = parse_number(row.get("score"))[0]
+    if score is not None:
+        doc.total_statements.append((score, row.at("score")))
+    elif (found := _TOTAL.search(line)) is not None:
+        doc.total_statements.append((Decimal(found.group(1)), row.where))
+
+
+def _score_row(row: _Row, reading: _Reading) -> None:
+    doc = reading.doc
+    dim_text, item_text = row.get("dimension"), row.get("item")
+    item_line = _one_line(item_text)
+    # 「總分」 in the dimension or item column, or a label spanning the row's first columns.
+    first = next((_one_line(c) for c in row.cells if _text(c)), "")
+    label = next(
+        (t for t in (_one_line(dim_text), item_line, first) if t.startswith(_TOTAL_LABELS)), ""
+    )
+    if label:
+        _total_row(row, label, doc)
+        return
+    subtotal = any(w in item_line for w in _SUBTOTAL_LABELS)
     name, maximum = name_and_max(dim_text)
-    if name:
-        current = dimensions.get(name)
-        if current is None:
-            current = dimensions[name] = ReadDimension(name=name, stated_max=maximum)
-        elif current.stated_max is None:
-            current.stated_max = maximum
-    if current is None or not item_text:
-        return current
-    if any(w in item_text for w in ("小計", "合計")):
-        current.stated = parse_number(header.get(row, "score"))[0]
-        return current
+    if name and not any(w in name for w in _SUBTOTAL_LABELS):
+        reading.current = reading.dimension(name, None if subtotal else maximum)
+    current = reading.current
+    if current is None or not item_line:
+        return
+    stated_max = parse_number(row.get("max"))[0]
+    if subtotal:
+        if (found := _TOTAL_MAX.search(item_line)) and stated_max is None:
+            stated_max = Decimal(found.group(1))
+        if current.stated_max is None:
+            current.stated_max = stated_max
+        score = parse_number(row.get("score"))[0]
+        if score is not None:
+            current.statements.append((score, row.at("score")))
+        return
     item, item_max = name_and_max(item_text)
-    score, raw = parse_number(header.get(row, "score"))
-    current.cells.append(
-        ReadCell(
-            dimension=current.name,
+    score, raw = parse_number(row.get("score"))
+    cell = ReadCell(
+        dimension=current.name,
+        item=item,
+        max=stated_max if stated_max is not None else item_max,
+        score=score,
+        score_text=raw,
+        narrative=_paragraphs(row.get("narrative")),
+        at={
+            "score": row.at("score"),
+            "max": row.at("max") if row.header.index("max") is not None else row.at("item"),
+            "item": row.at("item"),
+        },
+    )
+    current.cells.append(cell)
+    reading.scored = True
+    if row.header.index("strengths") is not None:
+        doc.findings.append(
+            ReadFinding(
+                row=len(doc.findings) + 1,
+                label=f"{current.name}-{item}",
+                dimension=current.name,
+                item=item,
+                strengths=_paragraphs(row.get("strengths")),
+                weaknesses=_paragraphs(row.get("weaknesses")),
+                recommendation=_paragraphs(row.get("recommendation")),
+                improvement=_paragraphs(row.get("improvement")),
+                remarks=_paragraphs(row.get("remarks")),
+                at=row.where,
+            )
+        )
+
+
+def _summary_row(row: _Row, reading: _Reading) -> None:
+    """一、考核成績: a dimension (with its maximum), its items, its score; or the 總分 row."""
+    doc = reading.doc
+    label = row.get("label")
+    first = next((_one_line(c) for c in row.cells if _text(c)), "")
+    if first.startswith(_TOTAL_LABELS):  # 「總分：939 分」, wherever the row prints it
+        _total_row(row, first, doc)
+        return
+    name, maximum = name_and_max(label)
+    if not name:
+        return
+    known = name_key(name) in reading.dimensions
+    dimension = reading.dimension(name, maximum)
+    score = parse_number(row.get("score"))[0]
+    if score is not None:
+        dimension.statements.append((score, row.at("score")))
+    if known or reading.scored:
+        return
+    # A results summary on its own: its items, without maxima or scores of their own.
+    for line in row.get("items").splitlines():
+        item, item_max = name_and_max(line)
+        if item:
+            dimension.cells.append(
+                ReadCell(dimension.name, item, item_max, None, "", "", {"item": row.at("items")})
+            )
+
+
+def _finding_row(row: _Row, reading: _Reading) -> None:
+    doc = reading.doc
+    label = row.get("label")
+    dim, item = _split_label(label)
+    doc.findings.append(
+        ReadFinding(
+            row=len(doc.findings) + 1,
+            label=_one_line(label),
+            dimension=dim,
             item=item,
-            max=item_max,
-            score=score,
-            score_text=raw,
-            narrative=header.get(row, "narrative"),
+            strengths=_paragraphs(row.get("strengths")),
+            weaknesses=_paragraphs(row.get("weaknesses")),
+            recommendation=_paragraphs(row.get("recommendation")),
+            improvement=_paragraphs(row.get("improvement")),
+            remarks=_paragraphs(row.get("remarks")),
+            at=row.where,
         )
     )
-    return current
 
 
-def _summary_row(header, row, dimensions, doc) -> None:
-    joined = " ".join(_one_line(c) for c in row)
-    if "總分" in joined:
-        found = _TOTAL.search(joined)
-        value = Decimal(found.group(1)) if found else parse_number(header.get(row, "score"))[0]
-        if value is not None:
-            doc.stated_total = value
-        return
-    name, _ = name_and_max(header.get(row, "label"))
-    if name in dimensions:
-        dimensions[name].stated = parse_number(header.get(row, "score"))[0]
+def entries(text: str) -> list[ReadEntry]:
+    """A 改善辦理情形 cell → its entries: each 「【114 年第 2 季（114 年 6 月 30 日）】」 heads the
+    paragraphs under it; text without a heading is one entry of no stated quarter."""
+    found: list[ReadEntry] = []
+    lines: list[str] = []
+    heading: tuple[int | None, int | None, object] = (None, None, None)
+
+    def close() -> None:
+        progress = "\n".join(lines)
+        if progress or heading[0] is not None:
+            found.append(ReadEntry(heading[0], heading[1], heading[2], progress))
+
+    for line in _paragraphs(text).splitlines():
+        mark = _ENTRY.match(_one_line(line))
+        if mark is None:
+            lines.append(line)
+            continue
+        close()
+        lines = []
+        try:
+            recorded = parse_date(mark.group(3)) if mark.group(3) else None
+        except RocError:
+            recorded = None
+        heading = (int(mark.group(1)), _QUARTERS[mark.group(2)], recorded)
+    close()
+    return found
+
+
+def _follow_up_row(row: _Row, reading: _Reading) -> None:
+    doc = reading.doc
+    label = row.get("label")
+    dim, item = _split_label(label)
+    doc.follow_up.append(
+        ReadFollowUp(
+            row=len(doc.follow_up) + 1,
+            label=_one_line(label),
+            dimension=dim,
+            item=item,
+            recommendation=_paragraphs(row.get("recommendation")),
+            entries=entries(row.get("progress")),
+            remarks=_paragraphs(row.get("remarks")),
+            at=row.where,
+        )
+    )
+
+
+def _cells_from_labels(doc: ReadAssessment, reading: _Reading) -> None:
+    """A follow-up table on its own names its cells only in its labels (「1. 創新性-公私協力」)."""
+    for row in [*doc.findings, *doc.follow_up]:
+        if row.dimension is None:
+            continue
+        dimension = reading.dimension(row.dimension, None)
+        if all(name_key(c.item) != name_key(row.item) for c in dimension.cells):
+            dimension.cells.append(ReadCell(dimension.name, row.item, None, None, "", ""))
+    doc.dimensions = [d for d in reading.dimensions.values() if d.cells]
 
 
 def _split_label(label: str) -> tuple[str | None, str | None]:

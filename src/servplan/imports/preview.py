@@ -41,6 +41,10 @@ def preview(result: CheckResult) -> dict:
             "findings": [
                 Marked(f, _at(issues, f"考核結果彙整表第 {f.row} 列")) for f in doc.findings
             ],
+            "follow_up": [
+                Marked(f, _at(issues, f"建議改善事項辦理情形表第 {f.row} 列"))
+                for f in doc.follow_up
+            ],
         }
     if isinstance(doc, ReadPlan):
         return {

@@ -188,7 +188,8 @@ def load_assessment(*, data: dict) -> tuple[Assessment, bool]:
 
     The summary table's recommendation opens an improvement; where the follow-up table words
     it differently, that is recorded as a later follow-up that rewords it, so both documents
-    read one improvement and its history keeps both texts.
+    read one improvement and its history keeps both texts. A follow-up row may list its
+    dated `entries` ({roc_year, quarter, recorded_on, progress}) instead of one `progress`.
     Side effects: creates the assessment, its scores, findings, improvements, follow-ups and the
     office's signature-block chains given in the file. Returns the existing one, untouched, if
     the office already has an assessment for the period.
@@ -256,7 +257,9 @@ def load_assessment(*, data: dict) -> tuple[Assessment, bool]:
             continue
         latest = improvement.follow_ups.last()
         reworded = recommendation != improvement.recommendation
-        if reworded or (progress and (latest is None or latest.progress != progress)):
+        if "entries" in row:
+            _load_entries(improvement, row["entries"], recommendation if reworded else "")
+        elif reworded or (progress and (latest is None or latest.progress != progress)):
             FollowUp.objects.create(
                 improvement=improvement,
                 roc_year=period.roc_year,
@@ -272,6 +275,22 @@ def load_assessment(*, data: dict) -> tuple[Assessment, bool]:
     for form, roles in (data.get("signature_blocks") or {}).items():
         set_chain(office=office, form=Form(form.replace("_", "-")), roles=roles)
     return assessment, True
+
+
+def _load_entries(improvement: Improvement, entries: list[dict], reworded: str) -> None:
+    """A follow-up table's entries as they are dated (an import of the app's own table,
+    「【114 年第 2 季（114 年 6 月 30 日）】」 …); the last carries a rewording."""
+    for n, entry in enumerate(entries, start=1):
+        FollowUp.objects.create(
+            improvement=improvement,
+            roc_year=entry["roc_year"],
+            quarter=entry["quarter"],
+            recorded_on=entry.get("recorded_on"),
+            progress=normalize(entry["progress"]),
+            recommendation=reworded if n == len(entries) else "",
+        )
+    if entries and improvement.status == ImprovementStatus.OPEN:
+        improvement.status = ImprovementStatus.IN_PROGRESS
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """What every reader produces: the document's paragraphs and tables, in order.
 
-Readers only say what the file contains (cell by cell, merged cells expanded); reading it as a
-score sheet or a plan happens once, in `interpret`, whatever the format.
+Readers only say what the file contains: the same neutral grid whatever the format (a table's
+cells, one paragraph a line, with the spans of merged cells); reading it as a score sheet or a
+plan happens once, in `interpret`. docs/imports.md describes the design.
 """
 
 from __future__ import annotations
@@ -46,10 +47,41 @@ class Paragraph:
 
 @dataclass
 class Table:
-    """Rows of cell texts; a merged cell's text repeats in every row/column it spans, or
-    is None where the format only records it once (the interpreter treats both alike)."""
+    """Rows of cell texts (one paragraph a line). A merged cell's text stands in its first row
+    and column, the positions it covers are None, and `spans` gives (rows, columns) for each
+    merged cell by its position, where the format records it (DOCX, ODF, tagged PDF).
+
+    `sheet` is the worksheet's name (spreadsheets), `row_numbers` each row's number as its
+    user sees it (the sheet's row number; in a document, empty: the row's place in the table).
+    """
 
     rows: list[list[str | None]] = field(default_factory=list)
+    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    sheet: str = ""
+    row_numbers: list[int] = field(default_factory=list)
+
+    def row_number(self, index: int) -> int:
+        return self.row_numbers[index] if index < len(self.row_numbers) else index + 1
+
+    def filled(self) -> list[list[str | None]]:
+        """The rows with each merged cell's text in every position it covers (a column
+        merged down reads the same in each of its rows)."""
+        rows = [list(row) for row in self.rows]
+        for (r, c), (down, across) in self.spans.items():
+            if r >= len(rows) or c >= len(rows[r]):
+                continue
+            text = rows[r][c] or ""
+            # A merge covers only empty positions: stop at the first filled one, so that each
+            # position is filled once however many (hostile) spans claim it.
+            for rr in range(r, min(r + down, len(rows))):
+                row = rows[rr]
+                if rr > r and (c >= len(row) or row[c] is not None):
+                    break
+                for cc in range(c if rr > r else c + 1, min(c + across, len(row))):
+                    if row[cc] is not None:
+                        break
+                    row[cc] = text
+        return rows
 
 
 Block = Paragraph | Table
@@ -216,3 +248,34 @@ def html_to_text(fragment: str) -> str:
     return "\n".join(
         line if line.startswith("- ") else split_run_in(line) for line in text.splitlines()
     )
+
+
+# A PDF without paragraph tags: a line this long or longer may have been wrapped.
+MIN_WRAPPED_LINE = 8
+_STARTS_PARAGRAPH = re.compile(
+    r"^(?:\d{1,2}\s*[.、．](?!\d)|[(（]\d{1,2}[)）]|[-•‧]\s|[一二三四五六七八九十]+、)"
+)
+_ASCII_END = re.compile(r"[A-Za-z0-9,.;:]$")
+_ASCII_START = re.compile(r"^[A-Za-z0-9(]")
+
+
+def unwrap(text: str | None) -> str | None:
+    """A PDF cell's lines as typeset → its paragraphs, where the PDF does not say: a full line
+    wraps onto the next unless that starts a numbered paragraph."""
+    if text is None:
+        return None
+    lines: list[str] = []
+    previous = ""
+    for raw in text.split("\n"):
+        line = clean(raw)
+        if not line:
+            continue
+        # Only a full line wraps; short lines (「業務組」「人資組」) are separate entries.
+        wrapped = len(previous) >= MIN_WRAPPED_LINE
+        previous = line
+        if lines and wrapped and not _STARTS_PARAGRAPH.match(line):
+            joint = " " if _ASCII_END.search(lines[-1]) and _ASCII_START.match(line) else ""
+            lines[-1] = f"{lines[-1]}{joint}{line}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)

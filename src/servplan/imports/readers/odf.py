@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from odf.element import Element
 
-from servplan.imports.readers.base import MAX_SPACES, Budget, clean
+from servplan.imports.readers.base import MAX_SPACES, Budget, Table, clean
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -48,12 +48,17 @@ def block_lines(node, bullet: bool = False) -> list[str]:
     return lines
 
 
-def table_rows(table, budget: Budget, *, numbers: bool = False) -> list[list[str | None]]:
-    """Rows of an ODF table; covered (merged-away) cells are None. Repeats are charged to
-    `budget` before they are expanded."""
+def read_table(table, budget: Budget, *, numbers: bool = False) -> Table:
+    """An ODF table as the neutral grid: covered (merged-away) cells are None, merged cells
+    have their spans, each row its number in the sheet. Repeats are charged to `budget`
+    before they are expanded."""
     rows: list[list[str | None]] = []
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    numbers_seen: list[int] = []
+    number = 0
     for row in _rows(table):
         cells: list[str | None] = []
+        merged: list[tuple[int, int, int]] = []
         for cell in row.childNodes:
             name = local(cell)
             if name not in ((TABLE_NS, "table-cell"), (TABLE_NS, "covered-table-cell")):
@@ -62,16 +67,27 @@ def table_rows(table, budget: Budget, *, numbers: bool = False) -> list[list[str
             value = None
             if name == (TABLE_NS, "table-cell"):
                 value = _cell_value(cell, numbers)
+                down = int(cell.getAttribute("numberrowsspanned") or 1)
+                across = int(cell.getAttribute("numbercolumnsspanned") or 1)
+                if down > 1 or across > 1:
+                    merged.append((len(cells), down, across))
             if not value and repeat > MAX_REPEAT:
                 continue
             budget.width(len(cells) + min(repeat, MAX_REPEAT))
             cells += [value] * min(repeat, MAX_REPEAT)
         repeat = int(row.getAttribute("numberrowsrepeated") or 1)
+        number += 1
         if not any(cells) and repeat > MAX_REPEAT:
+            number += repeat - 1
             continue
         budget.row(cells, times=min(repeat, MAX_REPEAT))
-        rows += [list(cells) for _ in range(min(repeat, MAX_REPEAT))]
-    return rows
+        for column, down, across in merged:
+            spans[(len(rows), column)] = (down, across)
+        for copy in range(min(repeat, MAX_REPEAT)):
+            rows.append(list(cells))
+            numbers_seen.append(number + copy)
+        number += repeat - 1
+    return Table(rows, spans, row_numbers=numbers_seen)
 
 
 def _rows(node):

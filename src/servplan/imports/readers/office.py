@@ -55,35 +55,41 @@ def _docx_cell_text(cell, styles: _Styles) -> str:
     return "\n".join(lines)
 
 
-def _docx_rows(table, styles: _Styles, budget: Budget) -> list[list[str | None]]:
-    """The table's rows as python-docx's `row.cells` gives them (a merged cell's text in every
-    grid column and row it covers), each cell read once and every row charged to `budget`
-    before it is built: `row.cells` finds a vertically merged cell by walking up row by row."""
+def _docx_table(table, styles: _Styles, budget: Budget) -> Table:
+    """The table as the neutral grid: each cell read once, in its first row and column, with
+    its span; every row charged to `budget` before it is built (python-docx's `row.cells`
+    finds a vertically merged cell by walking up row by row)."""
     from docx.table import _Cell
 
     rows: list[list[str | None]] = []
-    above: dict[int, object] = {}  # grid offset → the w:tc holding that cell's content
-    texts: dict[object, str] = {}  # keyed by the element, which keeps lxml's proxy (and id) alive
-    for tr in table._tbl.tr_lst:
-        here: dict[int, object] = {}
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    # grid offset → the w:tc holding that cell's content, and where the grid has it
+    above: dict[int, tuple[object, tuple[int, int]]] = {}
+    for r, tr in enumerate(table._tbl.tr_lst):
+        here: dict[int, tuple[object, tuple[int, int]]] = {}
         cells: list[str | None] = []
         offset = tr.grid_before
         for tc in tr.tc_lst:
-            root = tc
             if tc.vMerge == "continue":
                 if offset not in above:
                     raise ValueError("no merged cell above")
-                root = above[offset]
-            here[offset] = root
+                root, origin = above[offset]
+                span = root.grid_span
+                spans[origin] = (r - origin[0] + 1, span)
+                budget.width(len(cells) + span)
+                cells += [None] * span
+            else:
+                root, origin = tc, (r, len(cells))
+                span = tc.grid_span
+                budget.width(len(cells) + span)
+                cells += [_docx_cell_text(_Cell(tc, table), styles)] + [None] * (span - 1)
+                if span > 1:
+                    spans[origin] = (1, span)
+            here[offset] = (root, origin)
             offset += tc.grid_span
-            span = root.grid_span
-            budget.width(len(cells) + span)
-            if root not in texts:
-                texts[root] = _docx_cell_text(_Cell(root, table), styles)
-            cells += [texts[root]] * span
         above = here
         rows.append(budget.row(cells))
-    return rows
+    return Table(rows, spans)
 
 
 def read_docx(data: bytes, budget: Budget) -> list[Block]:
@@ -103,7 +109,7 @@ def read_docx(data: bytes, budget: Budget) -> list[Block]:
                 if text:
                     blocks.append(Paragraph(budget.text(text)))
             elif child.tag == qn("w:tbl"):
-                blocks.append(Table(_docx_rows(DocxTable(child, document), styles, budget)))
+                blocks.append(_docx_table(DocxTable(child, document), styles, budget))
     except UnreadableFile:
         raise
     except Exception as exc:  # a damaged package can fail anywhere inside python-docx/lxml
@@ -121,7 +127,7 @@ def read_odt(data: bytes, budget: Budget) -> list[Block]:
         block_lines,
         inline_text,
         local,
-        table_rows,
+        read_table,
     )
 
     try:
@@ -139,7 +145,7 @@ def read_odt(data: bytes, budget: Budget) -> list[Block]:
                     lines = block_lines(child, bullet=True)
                     blocks.extend(Paragraph(budget.text(line)) for line in lines)
                 elif name == (TABLE_NS, "table"):
-                    blocks.append(Table(table_rows(child, budget)))
+                    blocks.append(read_table(child, budget))
                 elif name == (TEXT_NS, "section"):
                     walk(child)
 

@@ -33,10 +33,15 @@ def _value(value) -> str | None:
     return text or None
 
 
-def sheet_blocks(rows: list[list[str | None]]) -> list[Block]:
+def sheet_blocks(sheet: Table) -> list[Block]:
+    """A worksheet (the whole of it, as one grid) → its paragraphs and tables."""
     blocks: list[Block] = []
     table: Table | None = None
-    for row in rows:
+    start = 0
+    by_row: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for (r, c), span in sheet.spans.items():
+        by_row.setdefault(r, []).append((c, span))
+    for index, row in enumerate(sheet.rows):
         filled = [i for i, v in enumerate(row) if v]
         if not filled:
             table = None
@@ -45,9 +50,13 @@ def sheet_blocks(rows: list[list[str | None]]) -> list[Block]:
             blocks.append(Paragraph(" ".join(row[0].split())))
             continue
         if table is None:
-            table = Table()
+            table = Table(sheet=sheet.sheet)
             blocks.append(table)
+            start = index
+        for c, span in by_row.get(index, ()):
+            table.spans[(index - start, c)] = span
         table.rows.append(row)
+        table.row_numbers.append(sheet.row_number(index))
     return blocks
 
 
@@ -81,7 +90,8 @@ def read_xlsx(data: bytes, budget: Budget) -> list[Block]:
         try:
             blocks: list[Block] = []
             for sheet in workbook.worksheets:
-                blocks += sheet_blocks(_xlsx_rows(sheet, budget))
+                rows = _xlsx_rows(sheet, budget)
+                blocks += sheet_blocks(Table(rows, sheet=sheet.title))
         finally:
             workbook.close()
     except UnreadableFile:
@@ -95,14 +105,16 @@ def read_ods(data: bytes, budget: Budget) -> list[Block]:
     open_zip(data, "ODF 試算表")
     from odf.opendocument import load
 
-    from servplan.imports.readers.odf import TABLE_NS, local, table_rows
+    from servplan.imports.readers.odf import TABLE_NS, local, read_table
 
     try:
         document = load(io.BytesIO(data))
         blocks: list[Block] = []
         for child in document.spreadsheet.childNodes:
             if local(child) == (TABLE_NS, "table"):
-                blocks += sheet_blocks(table_rows(child, budget, numbers=True))
+                sheet = read_table(child, budget, numbers=True)
+                sheet.sheet = child.getAttribute("name") or ""
+                blocks += sheet_blocks(sheet)
     except UnreadableFile:
         raise
     except Exception as exc:  # odfpy and its XML parser raise many kinds on a damaged file

@@ -32,6 +32,8 @@ class Command(SystemCheckCommand):
             self.stdout.write(dumps(result.as_dict()))
         else:
             self.stdout.write(summary(result))
+            if result.rubric_report:
+                self.stdout.write(result.rubric_report)
             for line in issue_lines(result):
                 self.stdout.write(line)
         if result.errors:
