@@ -169,6 +169,50 @@ def approved_plan(*, approved_on=None, **kwargs):
     return approved
 
 
+def scores(assessment: Assessment, values: list, narratives: list[str] | None = None) -> Assessment:
+    """Give the cells of `assessment`, in rubric order, these self-scores (and narratives;
+    by default one of its own per cell)."""
+    from servplan.assessments.domain import score_cell
+
+    cells = assessment.cells.select_related("cell__dimension", "cell__item").order_by(
+        "cell__dimension__position", "cell__item__position"
+    )
+    for n, (cs, value) in enumerate(zip(cells, values, strict=True)):
+        text = narratives[n] if narratives else f"{assessment.office.name}第 {n} 格的執行情形。"
+        score_cell(cell_score=cs, score=str(value), narrative=text)
+    return assessment
+
+
+def to_hq(assessment: Assessment) -> Assessment:
+    """Walk `assessment` as it is (not filled again) through its office's whole chain to HQ."""
+    from servplan.assessments.domain import chain_state, decide, submit_assessment
+
+    people = staff(assessment.office)
+    submit_assessment(assessment=assessment, user=people[Role.CLERK])
+    while (step := chain_state(assessment).current) is not None:
+        decide(assessment=assessment, user=people[step[1]], decision="approve")
+    return assessment
+
+
+def review_scores(assessment: Assessment, values: list, hq=None) -> Assessment:
+    """HQ's review scores for the cells of a submitted `assessment`, in rubric order (None
+    leaves a cell unreviewed); in a period HQ opened, HQ accepts it first."""
+    from servplan.periods.domain import accept_submission
+    from servplan.periods.rules import gate
+    from servplan.review.domain import review_cell
+
+    hq = hq or user(role=Role.HQ_REVIEWER)
+    if gate(assessment).needs_acceptance:
+        accept_submission(assessment=assessment, user=hq)
+    cells = assessment.cells.select_related("cell__dimension", "cell__item").order_by(
+        "cell__dimension__position", "cell__item__position"
+    )
+    for cs, value in zip(cells, values, strict=True):
+        if value is not None:
+            review_cell(cell_score=cs, user=hq, score=str(value), comment="複評意見")
+    return assessment
+
+
 def rubric_form(rubric: Rubric, **changes) -> dict:
     """HQ's rubric edit form as the page sends it for `rubric`, with `changes` (field → value)."""
     from servplan.programs.domain import rubric_spec

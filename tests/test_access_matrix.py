@@ -413,6 +413,32 @@ def moved_deadline(w):
     return {"office": "", "deadline": "114 年 7 月 31 日", "reason": "颱風停班"}
 
 
+def mapping_pair(w):
+    """The world's rubric and a newer one with the same cells, to map the first onto."""
+    if not hasattr(w, "mapping_target"):
+        w.mapping_target = factories.rubric(dimensions=1, items=2, roc_year=115)
+    return {"source": w.assessment.rubric_id, "target": w.mapping_target.pk}
+
+
+def mapping_data(w):
+    from servplan.programs.models import RubricCell
+
+    mapping_pair(w)
+    theirs = {
+        c.item.name: c.pk for c in RubricCell.objects.filter(dimension__rubric=w.mapping_target)
+    }
+    return {f"cell-{c.cell_id}": theirs[c.cell.item.name] for c in w.cells}
+
+
+def typo_entry(w):
+    from servplan.periods.models import TypoCorrection
+
+    entry, _ = TypoCorrection.objects.get_or_create(wrong="嫓熟", defaults={"right": "嫻熟"})
+    return {"pk": entry.pk}
+
+
+PERIOD_SLUG_FMT = lambda w: {**opened(w), "fmt": "csv"}  # noqa: E731
+PERIOD_UNIT = lambda w: {**opened(w), "key": "total"}  # noqa: E731
 PLAN_API = lambda w: {"plan_id": w.plan.pk}  # noqa: E731
 PUBLIC_PLAN = lambda w: {"office_code": w.plan.office.code, "roc_year": w.plan.roc_year}  # noqa: E731
 PLAN = lambda w: {"pk": w.plan.pk}  # noqa: E731
@@ -656,6 +682,28 @@ RULES: dict[str, Rule] = {
     "period-board": Rule("GET", hq, kwargs=opened),
     "period-deadline": Rule("POST", hq, kwargs=opened, data=moved_deadline, write=True),
     "period-close": Rule("POST", hq, kwargs=opened_and_released, write=True),
+    # HQ's comparison, trends, reviewer aids and what they read (everyone else 404)
+    "period-comparison": Rule("GET", hq, kwargs=opened),
+    "period-comparison-export": Rule("GET", hq, kwargs=PERIOD_SLUG_FMT),
+    "period-comparison-chart": Rule("GET", hq, kwargs=opened),
+    "period-unit": Rule("GET", hq, kwargs=PERIOD_UNIT),
+    "period-unit-export": Rule("GET", hq, kwargs=lambda w: {**PERIOD_UNIT(w), "fmt": "xlsx"}),
+    "period-unit-chart": Rule("GET", hq, kwargs=PERIOD_UNIT),
+    "period-aids": Rule("GET", hq, kwargs=opened),
+    "period-office-trend": Rule("GET", hq, kwargs=OFFICE_CODE),
+    "period-office-trend-export": Rule(
+        "GET", hq, kwargs=lambda w: {**OFFICE_CODE(w), "fmt": "csv"}
+    ),
+    # a chart needs a record that reached HQ: before, HQ finds none to draw (404)
+    "period-office-trend-chart": Rule("GET", hq_sees, visible=hq, kwargs=OFFICE_CODE),
+    "period-mappings": Rule("GET", hq),
+    "period-mapping": Rule("GET", hq, kwargs=mapping_pair),
+    "period-mapping-save": Rule("POST", hq, kwargs=mapping_pair, data=mapping_data, write=True),
+    "period-typos": Rule("GET", hq),
+    "period-typo-add": Rule(
+        "POST", hq, data=lambda w: {"wrong": "問券", "right": "問卷"}, write=True
+    ),
+    "period-typo-retire": Rule("POST", hq, kwargs=typo_entry, write=True),
     # plans
     "plan-detail": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk}),
     "plan-export": Rule("GET", plan_sees, kwargs=lambda w: {"pk": w.plan.pk, "fmt": "odt"}),
@@ -978,6 +1026,8 @@ RULES: dict[str, Rule] = {
         write=True,
     ),
     "api:close_period": Rule("POST", hq, kwargs=opened_and_released, write=True),
+    "api:period_comparison": Rule("GET", hq, kwargs=opened),
+    "api:period_aids": Rule("GET", hq, kwargs=opened),
     "api:list_plans": Rule("GET", logged_in),
     "api:get_plan": Rule("GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}),
     "api:plan_export": Rule(

@@ -73,6 +73,7 @@ def _register_routers() -> None:
     from servplan.documents.api import router as documents_router
     from servplan.imports.api import router as imports_router
     from servplan.periods.api import router as periods_router
+    from servplan.periods.compare_api import router as period_comparison_router
     from servplan.plans.api import router as plans_router
     from servplan.plans.publish_compare_api import router as plan_outputs_router
     from servplan.programs.api import router as programs_router
@@ -85,6 +86,7 @@ def _register_routers() -> None:
         plan_outputs_router,
         review_router,
         periods_router,
+        period_comparison_router,
         documents_router,
         imports_router,
     ):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from servplan.assessments.domain import load_assessment
 from servplan.core.data import data_path, read_yaml
 from servplan.offices.domain import sync_offices
+from servplan.periods.domain import load_typos
 from servplan.plans.domain import load_plan
 from servplan.programs.domain import load_program, load_rubric
 
@@ -30,7 +31,7 @@ def init_database(*, sample: bool = False) -> InitReport:
 
 
 def load_shipped_data(*, sample: bool = False) -> InitReport:
-    """Load offices, programs and rubrics (and with `sample` the seed records).
+    """Load offices, programs, rubrics and the list of typos (and with `sample` the seed records).
 
     Idempotent: what exists already is left as it is. Each file loads in its own transaction.
     """
@@ -41,6 +42,8 @@ def load_shipped_data(*, sample: bool = False) -> InitReport:
     for path in sorted(data_path("rubrics").glob("*.yaml")):
         rubric, created = load_rubric(data=read_yaml(path))
         report.note(str(rubric), created)
+    added = load_typos(data=read_yaml(data_path("typos.yaml")))
+    report.note(f"常見錯別字清單（新增 {added} 筆）" if added else "常見錯別字清單", bool(added))
     if sample:
         for path in sorted(data_path("samples").glob("plan-*.yaml")):
             plan, created = load_plan(data=read_yaml(path))

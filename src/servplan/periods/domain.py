@@ -1,4 +1,6 @@
-"""HQ runs a period: opens it, moves deadlines, accepts or returns submissions, closes it.
+"""HQ runs a period: opens it, moves deadlines, accepts or returns submissions, closes it;
+and keeps what the comparison and the reviewer aids read: the rubric cell mappings and the
+list of typos.
 
 Pages and the API call these; the rules they share with HQ's review and the board are in
 periods.rules.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,9 +37,16 @@ from servplan.core.roc import (
     to_roc_year,
 )
 from servplan.offices.models import Office
-from servplan.periods.models import Acceptance, AssessmentPeriod, DeadlineOverride, PeriodStatus
+from servplan.periods.models import (
+    Acceptance,
+    AssessmentPeriod,
+    CellMapping,
+    DeadlineOverride,
+    PeriodStatus,
+    TypoCorrection,
+)
 from servplan.periods.rules import acceptance_of, active_offices, refuse_if_closed
-from servplan.programs.models import Rubric
+from servplan.programs.models import Rubric, RubricCell
 from servplan.review.models import ReviewRelease
 
 _ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -269,3 +279,149 @@ def close_period(*, period: AssessmentPeriod, user) -> AssessmentPeriod:
         setattr(period, field, getattr(locked, field))
     record(user=user, obj=locked, field="status", old=PeriodStatus.OPEN, new=PeriodStatus.CLOSED)
     return period
+
+
+def _label(cell: RubricCell | None) -> str:
+    return "無對應" if cell is None else f"{cell.dimension.name}／{cell.item.name}"
+
+
+@transaction.atomic
+def set_cell_mappings(
+    *,
+    source: Rubric,
+    target: Rubric,
+    choices: dict[int, int | None],
+    clear: Iterable[int] = (),
+    user,
+) -> int:
+    """HQ says which cell of `target` each cell of `source` compares with (評分項目對應).
+
+    `choices`: source cell id → target cell id, or None for 「無對應」 (HQ decided there is
+    none); `clear`: source cells whose mapping is forgotten (not yet decided). Cells named in
+    neither stay as they are. Refused: anyone but HQ (NotAllowed), a rubric mapped onto
+    itself, a cell not of `source` or a target cell not of `target` (400 naming the field
+    `cell-<id>`). Side effects: CellMapping rows created, changed or deleted, an audit entry
+    on each change. Returns the number of changes.
+    """
+    _hq(user, "target", "設定評分項目對應")
+    if source.pk == target.pk:
+        raise DomainError("評分表不需對應到自己", where="target")
+    cells = RubricCell.objects.select_related("dimension", "item")
+    mine = {c.id: c for c in cells.filter(dimension__rubric=source)}
+    theirs = {c.id: c for c in cells.filter(dimension__rubric=target)}
+    for cell_id, to in choices.items():
+        if cell_id not in mine:
+            raise DomainError(f"評分項目 {cell_id} 不屬於「{source}」", where=f"cell-{cell_id}")
+        if to is not None and to not in theirs:
+            raise DomainError(
+                f"{_label(mine[cell_id])}：對應項目不屬於「{target}」", where=f"cell-{cell_id}"
+            )
+    existing = {
+        m.source_id: m
+        for m in CellMapping.objects.select_for_update().filter(
+            target_rubric=target, source_id__in=list(mine)
+        )
+    }
+    changed = 0
+    for cell_id, to in choices.items():
+        row = existing.get(cell_id)
+        if row is not None and row.target_id == to:
+            continue
+        old = _label(theirs.get(row.target_id)) if row is not None else "未設定"
+        if row is None:
+            row = CellMapping(source=mine[cell_id], target_rubric=target)
+        row.target, row.set_by = (theirs[to] if to is not None else None), user
+        row.save()
+        record(user=user, obj=row, field="target", old=old, new=_label(row.target))
+        changed += 1
+    for cell_id in clear:
+        row = existing.get(cell_id)
+        if row is None or cell_id in choices:
+            continue
+        record(
+            user=user, obj=row, field="target", old=_label(theirs.get(row.target_id)), new="未設定"
+        )
+        row.delete()
+        changed += 1
+    return changed
+
+
+TYPO_LIMITS = {"wrong": ("誤用字詞", 20), "right": ("建議用字", 20), "note": ("說明", 100)}
+
+
+def _typo_field(value: str, field: str, *, required: bool = True) -> str:
+    label, limit = TYPO_LIMITS[field]
+    text = normalize(value or "").strip()
+    if required and not text:
+        raise DomainError(f"請填寫{label}", where=field)
+    if "\n" in text:
+        raise DomainError(f"{label}只能有一行", where=field)
+    if len(text) > limit:
+        raise DomainError(f"{label}最多 {limit} 個字", where=field)
+    return text
+
+
+@transaction.atomic
+def add_typo(*, wrong: str, right: str, note: str = "", user) -> TypoCorrection:
+    """HQ adds an entry to the list of variant characters and typos the reviewer aids look
+    for, or puts a retired entry back in use (with the correction given now).
+
+    Refused: anyone but HQ (NotAllowed); an empty, multi-line or too long field, or the same
+    text as its correction (400 naming the field); an entry in use already (409).
+    Side effects: the TypoCorrection row and an audit entry on it.
+    """
+    _hq(user, "wrong", "編修常見錯別字")
+    wrong = _typo_field(wrong, "wrong")
+    right = _typo_field(right, "right")
+    note = _typo_field(note, "note", required=False)
+    if wrong == right:
+        raise DomainError("建議用字與誤用字詞相同", where="right")
+    entry = TypoCorrection.objects.select_for_update().filter(wrong=wrong).first()
+    if entry is not None and entry.active:
+        raise Conflict(f"「{wrong}」已在清單中（→ {entry.right}）", where="wrong")
+    if entry is None:
+        entry = TypoCorrection.objects.create(wrong=wrong, right=right, note=note)
+        record(user=user, obj=entry, field="created", new=str(entry))
+        return entry
+    old = str(entry)
+    entry.right, entry.note, entry.active = right, note, True
+    entry.save(update_fields=["right", "note", "active"])
+    record(user=user, obj=entry, field="active", old=f"{old}（停用）", new=str(entry))
+    return entry
+
+
+@transaction.atomic
+def retire_typo(*, entry: TypoCorrection, user) -> TypoCorrection:
+    """HQ takes an entry off the list: it is kept, retired, so that `servplan init` does not
+    bring a shipped entry back. Refused: anyone but HQ, an entry retired already (409).
+    Side effects: active → False, an audit entry."""
+    _hq(user, "entry", "編修常見錯別字")
+    locked = TypoCorrection.objects.select_for_update().get(pk=entry.pk)
+    if not locked.active:
+        raise Conflict(f"「{locked.wrong}」已停用", where="entry")
+    locked.active = entry.active = False
+    locked.save(update_fields=["active"])
+    record(user=user, obj=locked, field="active", old=str(locked), new="停用")
+    return entry
+
+
+@transaction.atomic
+def load_typos(*, data: list[dict]) -> int:
+    """The shipped list of typos (data/typos.yaml), as `servplan init` loads it: adds the
+    entries the table lacks and leaves HQ's changes and retired entries alone.
+    Side effects: TypoCorrection rows. Returns the number added."""
+    known = set(TypoCorrection.objects.values_list("wrong", flat=True))
+    new = {}
+    for row in data:
+        wrong = normalize(str(row["wrong"])).strip()
+        if wrong and wrong not in known:
+            new.setdefault(
+                wrong,
+                TypoCorrection(
+                    wrong=wrong,
+                    right=normalize(str(row["right"])).strip(),
+                    note=normalize(str(row.get("note", ""))).strip(),
+                ),
+            )
+    TypoCorrection.objects.bulk_create(new.values())
+    return len(new)

@@ -129,3 +129,67 @@ class Acceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signoff.assessment} 受理"
+
+
+class CellMapping(models.Model):
+    """HQ's mapping of one rubric cell (執行構面 × 評核項目) onto a cell of another rubric, so
+    that periods scored on different rubric versions compare. `target` empty: HQ decided the
+    cell has no counterpart there (it stays listed as not comparable, like an unmapped one).
+    Several cells may map onto one (items merged); their points then count together."""
+
+    source = models.ForeignKey(
+        "programs.RubricCell",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("mapping", "原評分項目"),
+    )
+    target_rubric = models.ForeignKey(
+        "programs.Rubric",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("mapping", "對應評分表"),
+    )
+    target = models.ForeignKey(
+        "programs.RubricCell",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("mapping", "對應評分項目"),
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(pgettext_lazy("mapping", "設定時間"), auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "評分項目對應")
+        verbose_name_plural = pgettext_lazy("model", "評分項目對應")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target_rubric"], name="mapping_once_per_target_rubric"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id or '無對應'}"
+
+
+class TypoCorrection(models.Model):
+    """One entry of HQ's list of variant characters and common typos (嫓熟 → 嫻熟), which the
+    reviewer aids look for in narratives. Shipped entries come from data/typos.yaml; HQ adds
+    and retires entries on its page (a retired one stays, so `servplan init` won't bring it
+    back)."""
+
+    wrong = models.CharField(pgettext_lazy("typo", "誤用字詞"), max_length=20, unique=True)
+    right = models.CharField(pgettext_lazy("typo", "建議用字"), max_length=20)
+    note = models.CharField(pgettext_lazy("typo", "說明"), max_length=100, blank=True)
+    active = models.BooleanField(pgettext_lazy("typo", "使用中"), default=True)
+
+    class Meta:
+        ordering = ["wrong"]
+        verbose_name = pgettext_lazy("model", "常見錯別字")
+        verbose_name_plural = pgettext_lazy("model", "常見錯別字")
+
+    def __str__(self) -> str:
+        return f"{self.wrong} → {self.right}"
