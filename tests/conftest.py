@@ -46,7 +46,8 @@ def client():
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests run once, on SQLite: on PostgreSQL only those marked `both_databases`
-    (the database is what they test) run again."""
+    (the database is what they test) run again. Tests marked `sqlite_only` (slow, and about
+    the code above the database, e.g. the schemathesis run) also run on SQLite only."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return
     once = pytest.mark.skip(reason="browser test: runs on SQLite only")
@@ -54,6 +55,8 @@ def pytest_collection_modifyitems(config, items):
         in_browser = "tests/browser/" in item.nodeid or item.get_closest_marker("browser")
         if in_browser and not item.get_closest_marker("both_databases"):
             item.add_marker(once)
+        elif item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="sqlite_only: runs on SQLite only"))
 
 
 @pytest.fixture

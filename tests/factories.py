@@ -82,28 +82,42 @@ def fill(assessment: Assessment, *, score: str = "5") -> Assessment:
     return assessment
 
 
-def submitted(assessment: Assessment) -> Assessment:
-    """Fill `assessment` and walk it through its office's whole chain to HQ."""
+def submitted(assessment: Assessment, *, fill_cells: bool = True) -> Assessment:
+    """Fill `assessment` (unless told its cells are filled already, as the seed's are) and
+    walk it through its office's whole chain to HQ."""
     from servplan.assessments.domain import chain_state, decide, submit_assessment
 
     people = staff(assessment.office)
-    fill(assessment)
+    if fill_cells:
+        fill(assessment)
     submit_assessment(assessment=assessment, user=people[Role.CLERK])
     while (step := chain_state(assessment).current) is not None:
         decide(assessment=assessment, user=people[step[1]], decision="approve")
     return assessment
 
 
-def reviewed(assessment: Assessment, hq=None) -> Assessment:
+def reviewed(assessment: Assessment, hq=None, *, fill_cells: bool = True) -> Assessment:
     """Walk `assessment` to HQ, give every cell a review score and mark it reviewed."""
     from servplan.review.domain import mark_reviewed, review_cell
 
     hq = hq or user(role=Role.HQ_REVIEWER)
     if assessment.status != "submitted":
-        submitted(assessment)
+        submitted(assessment, fill_cells=fill_cells)
     for cs in assessment.cells.select_related("cell__dimension", "cell__item"):
         review_cell(cell_score=cs, user=hq, score="4")
     return mark_reviewed(assessment=assessment, user=hq)
+
+
+def released(assessment: Assessment, hq=None, *, fill_cells: bool = True) -> Assessment:
+    """`assessment` reviewed by HQ and its period released (the offices see the review)."""
+    from servplan.review.domain import release_reviews
+    from servplan.review.models import ReviewRelease
+
+    hq = hq or user(role=Role.HQ_REVIEWER)
+    reviewed(assessment, hq, fill_cells=fill_cells)
+    if not ReviewRelease.objects.filter(**assessment.period.as_dict()).exists():
+        release_reviews(period=assessment.period, user=hq)
+    return assessment
 
 
 def program(*, roc_year: int = 114, facets: int = 1, practices: int = 2):

@@ -297,8 +297,13 @@ def published(role, state):
     return PLAN_STATES[state] == "published"
 
 
+def results_public(role, state):
+    """The public site's pages of the world's results: once reviewed, released and published."""
+    return state == "reviewed"
+
+
 # Routes anyone may open: refusing them is a 404, never the login page.
-OPEN = (public, published)
+OPEN = (public, published, results_public)
 
 
 def publishes(role, state):
@@ -308,6 +313,11 @@ def publishes(role, state):
 
 def unpublishes(role, state):
     return role in {"clerk", "director", "admin"} and PLAN_STATES[state] == "published"
+
+
+def publishes_results(role, state):
+    """Publishing the office's results: HQ, once reviewed (and the period released)."""
+    return role in HQ and state == "reviewed"
 
 
 @dataclass
@@ -367,6 +377,21 @@ def tracked(w):
         )
         finding.save(update_fields=["improvement"])
     return {"pk": w.assessment.pk, "improvement_id": finding.improvement_id}
+
+
+def FINDING_API(w):  # noqa: N802 (a kwargs maker, named like the others)
+    return {
+        "assessment_id": w.assessment.pk,
+        "finding_id": w.assessment.findings.order_by("id").first().pk,
+    }
+
+
+def TRACKED_API(w):  # noqa: N802
+    return {"assessment_id": w.assessment.pk, "improvement_id": tracked(w)["improvement_id"]}
+
+
+def EVIDENCE_API(w):  # noqa: N802
+    return {"assessment_id": w.assessment.pk, "evidence_id": w.evidence.pk}
 
 
 def form_file(w):
@@ -443,6 +468,69 @@ PLAN_API = lambda w: {"plan_id": w.plan.pk}  # noqa: E731
 PUBLIC_PLAN = lambda w: {"office_code": w.plan.office.code, "roc_year": w.plan.roc_year}  # noqa: E731
 PLAN = lambda w: {"pk": w.plan.pk}  # noqa: E731
 OFFICE_CODE = lambda w: {"code": w.plan.office.code}  # noqa: E731
+
+
+def release_period(w):
+    """The world's period released, as HQ does once an office is reviewed (reviewed only:
+    releasing needs a reviewed office)."""
+    from servplan.review.models import ReviewRelease
+
+    if w.assessment.status == "reviewed":
+        ReviewRelease.objects.get_or_create(roc_year=114, start_month=1, end_month=6)
+
+
+def publish_results_directly(w) -> None:
+    """The reviewed results as publish_results leaves them, with stand-in files (no render)."""
+    import hashlib
+
+    from servplan.assessments.sheet import build_sheet, sheet_queryset
+    from servplan.public.models import ResultsDocument, ResultsPublication
+    from servplan.public.results import results_content
+
+    release_period(w)
+    if w.assessment.status != "reviewed" or w.assessment.publications.exists():
+        return
+    content = results_content(
+        build_sheet(sheet_queryset().get(pk=w.assessment.pk)), released_at=timezone.now()
+    )
+    publication = ResultsPublication.objects.create(
+        assessment=w.assessment,
+        published_at=dt.datetime(2025, 8, 1, tzinfo=dt.UTC),
+        content=content,
+        content_hash=content["content_hash"],
+    )
+    for fmt in ("pdf", "odt", "csv", "ods", "json"):
+        body = f"{fmt} stand-in".encode()
+        ResultsDocument.objects.create(
+            publication=publication,
+            format=fmt,
+            content=body,
+            sha256=hashlib.sha256(body).hexdigest(),
+            size=len(body),
+        )
+
+
+def public_results(w):
+    publish_results_directly(w)
+    return {
+        "office_code": w.assessment.office.code,
+        "roc_year": 114,
+        "start_month": 1,
+        "end_month": 6,
+    }
+
+
+def to_publish(w, pk="pk"):
+    release_period(w)
+    return {pk: w.assessment.pk}
+
+
+def to_unpublish(w, pk="pk"):
+    publish_results_directly(w)
+    return {pk: w.assessment.pk}
+
+
+SEARCH = lambda w: {"q": "說明"}  # noqa: E731
 
 
 def deputy_data(w):
@@ -833,6 +921,29 @@ RULES: dict[str, Rule] = {
     "public-plan-detail": Rule("GET", published, kwargs=PUBLIC_PLAN),
     "public-plan-pdf": Rule("GET", published, kwargs=PUBLIC_PLAN),
     "public-plan-odt": Rule("GET", published, kwargs=PUBLIC_PLAN),
+    "public-index": Rule("GET", public),
+    "public-search": Rule("GET", public, data=SEARCH),
+    "public-datasets": Rule("GET", public),
+    "public-results-detail": Rule("GET", results_public, kwargs=public_results),
+    "public-results-pdf": Rule("GET", results_public, kwargs=public_results),
+    "public-results-odt": Rule("GET", results_public, kwargs=public_results),
+    "public-results-csv": Rule("GET", results_public, kwargs=public_results),
+    "public-results-ods": Rule("GET", results_public, kwargs=public_results),
+    "public-results-json": Rule("GET", results_public, kwargs=public_results),
+    # HQ publishes an office's results from its review page
+    "results-publish": Rule(
+        "POST", publishes_results, visible=review_page, kwargs=to_publish, write=True
+    ),
+    "results-unpublish": Rule(
+        "POST",
+        publishes_results,
+        visible=review_page,
+        kwargs=to_unpublish,
+        data=lambda w: {"reason": "分數更正"},
+        write=True,
+    ),
+    # signed-in search: whatever the person may see
+    "search": Rule("GET", logged_in, data=SEARCH),
     "plan-history": Rule("GET", plan_sees, kwargs=PLAN),
     "plan-submit": Rule("POST", submits, visible=plan_sees, kwargs=PLAN, write=True),
     "plan-signoff": Rule(
@@ -1131,6 +1242,51 @@ RULES: dict[str, Rule] = {
         write=True,
     ),
     "api:compare": Rule("GET", plan_sees, kwargs=PLAN_API, data=lambda w: {"against": "last-year"}),
+    # findings, improvements, follow-ups and evidence (assessments.api_findings)
+    "api:list_findings": Rule("GET", sees, kwargs=A_API),
+    "api:get_finding": Rule("GET", sees, kwargs=FINDING_API),
+    "api:patch_finding": Rule(
+        "PATCH", edits, visible=sees, kwargs=FINDING_API, data=finding_data, write=True
+    ),
+    "api:list_improvements": Rule("GET", sees, kwargs=A_API),
+    "api:get_improvement": Rule("GET", sees, kwargs=TRACKED_API),
+    "api:add_follow_up": Rule(
+        "POST",
+        edits,  # on a draft only, as on the page
+        visible=sees,
+        kwargs=TRACKED_API,
+        data=lambda w: {"roc_year": 114, "quarter": 2, "progress": "已辦理訓練 2 場", "version": 1},
+        write=True,
+    ),
+    "api:list_evidence": Rule("GET", sees, kwargs=CELL_API),
+    "api:upload_evidence": Rule(
+        "POST",
+        edits,
+        visible=sees,
+        kwargs=CELL_API,
+        write=True,
+        multipart=True,
+        data=lambda w: {"file": SimpleUploadedFile("新佐證.pdf", PDF)},
+    ),
+    "api:download_evidence": Rule("GET", sees, kwargs=EVIDENCE_API),
+    "api:delete_evidence": Rule("DELETE", edits, visible=sees, kwargs=EVIDENCE_API, write=True),
+    "api:public_search": Rule("GET", public, data=SEARCH),
+    "api:public_datasets": Rule("GET", public),
+    "api:publish_assessment_results": Rule(
+        "POST",
+        publishes_results,
+        visible=sees,
+        kwargs=lambda w: to_publish(w, "assessment_id"),
+        write=True,
+    ),
+    "api:unpublish_assessment_results": Rule(
+        "POST",
+        publishes_results,
+        visible=sees,
+        kwargs=lambda w: to_unpublish(w, "assessment_id"),
+        data=lambda w: {"reason": "分數更正"},
+        write=True,
+    ),
     "api:list_programs": Rule("GET", logged_in),
     "api:get_program": Rule("GET", logged_in, kwargs=lambda w: {"program_id": w.plan.program_id}),
     "api:start_program": Rule(

@@ -41,31 +41,46 @@ def test_the_demo_says_where_to_start_and_how_to_start_over(sample):
     text = out.getvalue()
     assert "從 clerk" in text and "servplan demo --reset" in text
     assert "miaoli-director" in text
+    assert "/public/" in text and "電子帳單" in text
+
+
+def test_the_demo_publishes_the_sample_plan_and_results_once(sample):
+    from servplan.public.models import PlanPublication, ResultsPublication
+    from servplan.search.public import search
+
+    call_command("demo", "--no-serve", stdout=StringIO())
+    found = {(h.kind, h.office) for h in search("電子帳單").hits}
+    assert found == {("plan", "苗栗區營業處"), ("results", "台東區營業處")}
+    taitung = Assessment.objects.get(office__name="台東區營業處")
+    assert taitung.status == "reviewed" and taitung.signoffs.count() == 5
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)  # again: nothing is redone
+    assert "已公開：" not in out.getvalue()
+    assert PlanPublication.objects.count() == ResultsPublication.objects.count() == 1
 
 
 def test_reset_starts_over(transactional_db, sample, make):
     """Outside a test transaction, as the command runs (PostgreSQL truncates only there)."""
+    from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from servplan.assessments.domain import add_evidence
+    from servplan.assessments.domain import add_evidence, create_assessment
+    from servplan.core.roc import Period
 
     call_command("demo", "--no-serve", stdout=StringIO())
     taitung = Assessment.objects.get(office__name="台東區營業處")
-    cell = taitung.cells.select_related("cell__dimension", "cell__item").first()
-    from django.contrib.auth import get_user_model
-
-    clerk = get_user_model().objects.get(username="clerk")
-    evidence = add_evidence(
-        cell_score=cell, user=clerk, upload=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n")
-    )
-    stored = Path(evidence.file.path)
-    Assessment.objects.create(
+    miaoli = create_assessment(
         office=Office.objects.get(name="苗栗區營業處"),
         rubric=taitung.rubric,
-        roc_year=115,
-        start_month=1,
-        end_month=6,
+        period=Period(115, 1, 6),
     )
+    cell = miaoli.cells.select_related("cell__dimension", "cell__item").first()
+    evidence = add_evidence(
+        cell_score=cell,
+        user=get_user_model().objects.get(username="miaoli"),
+        upload=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    stored = Path(evidence.file.path)
     out = StringIO()
     call_command("demo", "--no-serve", "--reset", stdout=out)
     assert "示範資料庫" in out.getvalue()

@@ -369,6 +369,10 @@ STATE_OF = {
     "api:accept_submission": "submitted",
     "review-return": "submitted",
     "api:return_submission": "submitted",
+    "results-publish": "reviewed",
+    "results-unpublish": "reviewed",
+    "api:publish_assessment_results": "reviewed",
+    "api:unpublish_assessment_results": "reviewed",
 }
 STATES = sorted(set(STATE_OF.values()) | {"draft"})
 

@@ -40,6 +40,7 @@ def test_menu_marks_the_current_page_and_section(draft, as_user):
         ("執行計畫", None),
         ("區營業處", None),
         ("匯入文件", None),
+        ("搜尋", None),
     ]
     doc = page(client, reverse("assessment-detail", args=[a.pk]))
     assert doc.xpath(f"{menu}[@aria-current]/text()") == ["自行考核"]

@@ -252,7 +252,7 @@ def test_public_pages_ask_a_fixed_number_of_queries(make, client, django_assert_
 
 def test_every_page_links_to_the_public_site(client):
     html = client.get(reverse("login")).content.decode()
-    assert f'href="{reverse("public-plan-index")}">公開資訊</a>' in html
+    assert f'href="{reverse("public-index")}">公開資訊</a>' in html
 
 
 # ---- from the plan's page and the API -----------------------------------------------------

@@ -50,11 +50,17 @@ def domain_error(request, exc: DomainError):
     return api.create_response(request, {"detail": exc.message, "where": exc.where}, status=400)
 
 
+SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
 @api.exception_handler(ValidationError)
 def invalid_request(request, exc: ValidationError):
     """A body or parameter of the wrong shape: 400 like every refused field, `where` naming
     the first field at fault (as a domain refusal does), pydantic's own list in `errors`."""
-    loc = exc.errors[0].get("loc", ()) if exc.errors else ()
+    loc = list(exc.errors[0].get("loc", ())) if exc.errors else []
+    # ninja puts where the value came from first ("file", "file" for a missing upload)
+    if loc and loc[0] in SOURCES:
+        loc = loc[1:]
     fields = [str(part) for part in loc if part not in ("body", "payload", "query", "form")]
     where = ".".join(fields)
     detail = f"欄位「{where}」缺少或格式不正確" if where else "請求內容格式不正確"
@@ -70,6 +76,7 @@ def not_found(request, exc):
 
 def _register_routers() -> None:
     from servplan.assessments.api import router as assessments_router
+    from servplan.assessments.api_findings import router as findings_router
     from servplan.documents.api import router as documents_router
     from servplan.imports.api import router as imports_router
     from servplan.periods.api import router as periods_router
@@ -77,10 +84,12 @@ def _register_routers() -> None:
     from servplan.plans.api import router as plans_router
     from servplan.plans.publish_compare_api import router as plan_outputs_router
     from servplan.programs.api import router as programs_router
+    from servplan.public.api import router as public_router
     from servplan.review.api import router as review_router
 
     for router in (
         assessments_router,
+        findings_router,
         plans_router,
         programs_router,
         plan_outputs_router,
@@ -89,6 +98,7 @@ def _register_routers() -> None:
         period_comparison_router,
         documents_router,
         imports_router,
+        public_router,
     ):
         api.add_router("/", router)
 

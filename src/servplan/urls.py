@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("servplan.periods.urls")),
     path("", include("servplan.documents.urls")),
     path("", include("servplan.imports.urls")),
+    path("", include("servplan.public.staff_urls")),
+    path("", include("servplan.search.urls")),
     path("public/", include("servplan.public.urls")),
 ]
 

@@ -23,6 +23,9 @@ def test_published_plan_opens_without_login(browser, live_server, shots, viewpor
     page = new_page(browser, viewport)
     page.goto(f"{live_server.url}/login/")
     page.get_by_role("link", name="公開資訊").click()
+    page.get_by_role("navigation", name="公開資訊").get_by_role(
+        "link", name="執行計畫", exact=True
+    ).click()
     page.get_by_role("link", name="苗栗區營業處").click()
     page.get_by_role("heading", name=plan.title).wait_for()
     assert "112 年 3 月 21 日" in page.locator(".facts").inner_text()

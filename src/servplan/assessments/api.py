@@ -10,13 +10,24 @@ from typing import Any
 
 from django.http import JsonResponse
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from pydantic import Field
 
+from servplan.api_schemas import answers, example
 from servplan.assessments import domain
 from servplan.assessments.access import (
     get_assessment_for_user,
     office_to_create_in,
     visible_assessments,
+)
+from servplan.assessments.api_schemas import (
+    AssessmentDetail,
+    AssessmentOut,
+    CellSavedOut,
+    DecisionOut,
+    HistoryEntryOut,
+    ProblemOut,
+    StatusOut,
 )
 from servplan.assessments.history import history_entries
 from servplan.assessments.sheet import (
@@ -94,26 +105,44 @@ def _load(request, assessment_id: int):
     return get_assessment_for_user(request.user, assessment_id, sheet_queryset())
 
 
-@router.get("/assessments/")
+@router.get(
+    "/assessments/",
+    response=answers({200: list[AssessmentOut]}),
+    summary="The assessments the user may see",
+)
 def list_assessments(request):
     return [assessment_to_dict(a) for a in visible_assessments(request.user, sheet_queryset())]
 
 
-@router.get("/assessments/{assessment_id}/")
+@router.get(
+    "/assessments/{assessment_id}/",
+    response=answers({200: AssessmentDetail}, 400, 404),
+    exclude_unset=True,
+    summary="An assessment with its cells, sign-offs and (when visible) HQ's review",
+)
 def get_assessment(request, assessment_id: int):
     return detail_dict(request, _load(request, assessment_id))
 
 
 class PeriodIn(Schema):
+    model_config = example({"roc_year": 114, "start_month": 1, "end_month": 6})
+
     roc_year: int
     start_month: int
     end_month: int
 
 
+PeriodField = Field(description="{roc_year, start_month, end_month} or 「114-1-6」")
+
+
 class CreateIn(Schema):
+    model_config = example(
+        {"office": "台東區營業處", "rubric": 1, "period": "115-1-6", "copy_from_previous": True}
+    )
+
     office: str
     rubric: int
-    period: PeriodIn | str
+    period: PeriodIn | str = PeriodField
     copy_from_previous: bool = False
 
 
@@ -126,7 +155,12 @@ def _period(value: PeriodIn | str) -> Period:
         raise DomainError(str(exc), where="period") from exc
 
 
-@router.post("/assessments/")
+@router.post(
+    "/assessments/",
+    response=answers({201: AssessmentDetail}, 400, 403, 404, 409),
+    exclude_unset=True,
+    summary="Open an assessment of the user's office for a period",
+)
 @refusals
 def create_assessment(request, payload: CreateIn):
     office = office_to_create_in(request.user, payload.office)
@@ -140,15 +174,22 @@ def create_assessment(request, payload: CreateIn):
         user=request.user,
         copy_previous=payload.copy_from_previous,
     )
-    return json(detail_dict(request, sheet_queryset().get(pk=created.pk)), 201)
+    return Status(201, detail_dict(request, sheet_queryset().get(pk=created.pk)))
 
 
 class AssessmentIn(Schema):
+    model_config = example({"assessed_on": "2025-07-01", "version": 1})
+
     assessed_on: dt.date | None = None
     version: int
 
 
-@router.patch("/assessments/{assessment_id}/")
+@router.patch(
+    "/assessments/{assessment_id}/",
+    response=answers({200: AssessmentDetail}, 400, 403, 404, 409),
+    exclude_unset=True,
+    summary="Set the draft's 考核日期",
+)
 @refusals
 def patch_assessment(request, assessment_id: int, payload: AssessmentIn):
     """The draft's 考核日期 (ISO; null clears it), with `version` as the detail gives it."""
@@ -164,12 +205,18 @@ def patch_assessment(request, assessment_id: int, payload: AssessmentIn):
 
 
 class CellIn(Schema):
-    score: Any = None
+    model_config = example({"score": 95, "narrative": "1. 說明", "version": 1})
+
+    score: Any = Field(None, description="a number (half points allowed), or null to clear")
     narrative: str | None = None
     version: int
 
 
-@router.patch("/assessments/{assessment_id}/cells/{cell_id}/")
+@router.patch(
+    "/assessments/{assessment_id}/cells/{cell_id}/",
+    response=answers({200: CellSavedOut}, 400, 403, 404, 409),
+    summary="Score a cell and write its narrative",
+)
 @refusals
 def patch_cell(request, assessment_id: int, cell_id: int, payload: CellIn):
     assessment = get_assessment_for_user(request.user, assessment_id)
@@ -203,12 +250,19 @@ def _cell(assessment, cell_id: int):
 
 
 class SubmitIn(Schema):
+    model_config = example({"comment": "請核示", "assessed_on": "2025-07-01"})
+
     comment: str = ""
     # 考核日期 (ISO); without it an empty date becomes the day of the submit
     assessed_on: dt.date | None = None
 
 
-@router.post("/assessments/{assessment_id}/submit/")
+@router.post(
+    "/assessments/{assessment_id}/submit/",
+    response=answers({200: AssessmentDetail}, 400, 403, 404, 409),
+    exclude_unset=True,
+    summary="Submit the draft into its sign-off chain",
+)
 @refusals
 def submit(request, assessment_id: int, payload: SubmitIn | None = None):
     assessment = get_assessment_for_user(request.user, assessment_id)
@@ -222,18 +276,25 @@ def submit(request, assessment_id: int, payload: SubmitIn | None = None):
 
 
 class DecisionIn(Schema):
-    decision: str
+    model_config = example({"decision": "approve", "comment": ""})
+
+    decision: str = Field(description="approve or return")
     comment: str = ""
 
 
-@router.post("/assessments/{assessment_id}/signoffs/")
+@router.post(
+    "/assessments/{assessment_id}/signoffs/",
+    response=answers({201: DecisionOut}, 400, 403, 404, 409),
+    summary="Approve or return the current step of the chain",
+)
 @refusals
 def sign_off(request, assessment_id: int, payload: DecisionIn):
     assessment = get_assessment_for_user(request.user, assessment_id)
     signoff = domain.decide(
         assessment=assessment, user=request.user, decision=payload.decision, comment=payload.comment
     )
-    return json(
+    return Status(
+        201,
         {
             "position": signoff.position,
             "role": signoff.role,
@@ -244,15 +305,20 @@ def sign_off(request, assessment_id: int, payload: DecisionIn):
             "at": signoff.at.isoformat(),
             "status": assessment.status,
         },
-        201,
     )
 
 
 class ReasonIn(Schema):
+    model_config = example({"reason": "補正資料"})
+
     reason: str
 
 
-@router.post("/assessments/{assessment_id}/reopen/")
+@router.post(
+    "/assessments/{assessment_id}/reopen/",
+    response=answers({200: StatusOut}, 400, 403, 404, 409),
+    summary="HQ reopens a submitted assessment as a draft",
+)
 @refusals
 def reopen(request, assessment_id: int, payload: ReasonIn):
     assessment = get_assessment_for_user(request.user, assessment_id)
@@ -260,13 +326,21 @@ def reopen(request, assessment_id: int, payload: ReasonIn):
     return {"id": assessment.id, "status": assessment.status}
 
 
-@router.get("/assessments/{assessment_id}/checks/")
+@router.get(
+    "/assessments/{assessment_id}/checks/",
+    response=answers({200: list[ProblemOut]}, 400, 404),
+    summary="The pre-submit check: errors and warnings",
+)
 def checks(request, assessment_id: int):
     problems = domain.check_assessment(_load(request, assessment_id))
     return [{"level": p.level, "where": p.where, "message": p.message} for p in problems]
 
 
-@router.get("/assessments/{assessment_id}/history/")
+@router.get(
+    "/assessments/{assessment_id}/history/",
+    response=answers({200: list[HistoryEntryOut]}, 400, 404),
+    summary="The audit trail the user may read, oldest first",
+)
 def history(request, assessment_id: int):
     assessment = get_assessment_for_user(request.user, assessment_id)
     return [

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -17,17 +17,19 @@ from servplan.assessments.access import (
     can_edit,
     can_review,
     get_assessment_for_user,
+    get_cell_for_user,
+    get_evidence_for_user,
+    get_finding_for_user,
+    get_improvement_for_user,
     visible_assessments,
 )
 from servplan.assessments.domain.evidence import ACCEPT, MAX_EVIDENCE_BYTES
 from servplan.assessments.history import HistoryFilter, filter_choices, history_entries
 from servplan.assessments.models import (
     Assessment,
-    CellScore,
     Evidence,
     Finding,
     FollowUp,
-    Improvement,
     ImprovementStatus,
     SignOff,
     Status,
@@ -193,15 +195,6 @@ def assessment_detail(request, pk: int):
     return render(request, "assessments/assessment_detail.html", _page_context(request, assessment))
 
 
-def _cell_for(request, pk: int, cell_id: int) -> CellScore:
-    assessment = get_assessment_for_user(request.user, pk)
-    return get_object_or_404(
-        CellScore.objects.select_related("cell__dimension", "cell__item", "assessment"),
-        pk=cell_id,
-        assessment=assessment,
-    )
-
-
 @login_required
 @require_POST
 def cell_save(request, pk: int, cell_id: int):
@@ -209,7 +202,7 @@ def cell_save(request, pk: int, cell_id: int):
 
     A field the form did not send is left as it is; the version is required.
     """
-    cell = _cell_for(request, pk, cell_id)
+    cell = get_cell_for_user(request.user, pk, cell_id)
     status, error, current = 200, "", {}
     try:
         domain.score_cell(
@@ -374,7 +367,7 @@ def history(request, pk: int):
 @login_required
 @require_POST
 def evidence_upload(request, pk: int, cell_id: int):
-    cell = _cell_for(request, pk, cell_id)
+    cell = get_cell_for_user(request.user, pk, cell_id)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, f"{domain.cell_label(cell.cell)}：請選擇檔案")
@@ -389,20 +382,9 @@ def evidence_upload(request, pk: int, cell_id: int):
     return redirect(reverse("assessment-detail", args=[pk]) + f"#cell-{cell.pk}")
 
 
-def _evidence_for(request, pk: int, evidence_id: int) -> Evidence:
-    assessment = get_assessment_for_user(request.user, pk)
-    return get_object_or_404(
-        Evidence.objects.select_related("cell_score__cell__dimension", "cell_score__cell__item"),
-        pk=evidence_id,
-        cell_score__assessment=assessment,
-    )
-
-
-@login_required
-@require_GET
-def evidence_download(request, pk: int, evidence_id: int):
-    """The only way out for an evidence file: after the assessment's access rule."""
-    evidence = _evidence_for(request, pk, evidence_id)
+def evidence_file(evidence: Evidence) -> FileResponse:
+    """The file as it goes out (page and API): shown inline only when a browser displays it
+    safely, never sniffed, sandboxed."""
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=not evidence.content_type.startswith(("image/", "application/pdf")),
@@ -415,9 +397,16 @@ def evidence_download(request, pk: int, evidence_id: int):
 
 
 @login_required
+@require_GET
+def evidence_download(request, pk: int, evidence_id: int):
+    """The only way out for an evidence file: after the assessment's access rule."""
+    return evidence_file(get_evidence_for_user(request.user, pk, evidence_id))
+
+
+@login_required
 @require_POST
 def evidence_delete(request, pk: int, evidence_id: int):
-    evidence = _evidence_for(request, pk, evidence_id)
+    evidence = get_evidence_for_user(request.user, pk, evidence_id)
     cell_pk = evidence.cell_score_id
     try:
         domain.remove_evidence(evidence=evidence, user=request.user)
@@ -441,12 +430,8 @@ def _finding_row_context(request, assessment: Assessment, finding: Finding, n: i
 @require_POST
 def finding_save(request, pk: int, finding_id: int):
     """HTMX: save one row of the results summary; answer its message and the new version."""
-    assessment = get_assessment_for_user(request.user, pk)
-    finding = get_object_or_404(
-        Finding.objects.select_related("cell__dimension", "cell__item"),
-        pk=finding_id,
-        assessment=assessment,
-    )
+    finding = get_finding_for_user(request.user, pk, finding_id)
+    assessment = finding.assessment
     status, error, current = 200, "", {}
     tracked = finding.improvement_id is not None
     try:
@@ -551,12 +536,7 @@ def follow_ups(request, pk: int):
 def follow_up_add(request, pk: int, improvement_id: int):
     """Add one quarter's entry; a refusal shows the page again with the typed text kept."""
     assessment = get_assessment_for_user(request.user, pk)
-    improvement = get_object_or_404(
-        Improvement.objects.filter(findings__assessment=assessment)
-        .select_related("office", "opened_in")
-        .distinct(),
-        pk=improvement_id,
-    )
+    improvement = get_improvement_for_user(request.user, assessment, improvement_id)
     try:
         domain.add_follow_up(
             improvement=improvement,

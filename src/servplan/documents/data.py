@@ -177,7 +177,8 @@ def to_xlsx(
     return buffer.getvalue()
 
 
-def to_ods(table: list[list], title: str) -> bytes:
+def to_ods(table: list[list], title: str, *, widths: tuple[int, ...] = WIDTHS) -> bytes:
+    """`table` (header first) under `title`, `widths` per column in characters."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import ParagraphProperties, Style, TableCellProperties, TableColumnProperties
     from odf.style import TextProperties as TP
@@ -205,7 +206,7 @@ def to_ods(table: list[list], title: str) -> bytes:
     head.addElement(TP(fontweight="bold", fontweightasian="bold"))
     doc.automaticstyles.addElement(head)
     sheet = Table(name="評分表")
-    for i, width in enumerate(WIDTHS):
+    for i, width in enumerate(widths):
         col = Style(name=f"col{i}", family="table-column")
         col.addElement(TableColumnProperties(columnwidth=f"{width * 0.21:.2f}cm"))
         doc.automaticstyles.addElement(col)

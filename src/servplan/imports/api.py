@@ -5,8 +5,10 @@ from django.http import JsonResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from servplan.api_schemas import answers, upload_example
 from servplan.assessments.api import refusals
 from servplan.imports.access import check_import, require_importer
+from servplan.imports.api_schemas import ImportOut, ImportRefusal
 from servplan.imports.domain import (
     ImportRefused,
     check_file,
@@ -35,7 +37,12 @@ def _refused(result) -> JsonResponse:
     )
 
 
-@router.post("/imports/")
+@router.post(
+    "/imports/",
+    response={**answers({200: ImportOut, 201: ImportOut}, 403, 404, 409), 400: ImportRefusal},
+    openapi_extra=upload_example(file="台東區營業處114年度1月至6月自行考核.docx", dry_run="true"),
+    summary="Check (dry run) or import a score sheet or plan file (multipart `file`)",
+)
 @refusals
 def create_import(
     request,

@@ -4,14 +4,25 @@
 import datetime as dt
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from pydantic import Field
 
+from servplan.api_schemas import answers, example
 from servplan.assessments.access import can_review, get_assessment_for_user
-from servplan.assessments.api import PeriodIn, _period, json, refusals
+from servplan.assessments.api import PeriodField, PeriodIn, _period, refusals
+from servplan.assessments.api_schemas import StatusOut
 from servplan.core.errors import DomainError
 from servplan.offices.access import membership
 from servplan.offices.domain import find_office
 from servplan.periods import domain
+from servplan.periods.api_schemas import (
+    AcceptedOut,
+    BoardOut,
+    ClosedOut,
+    DeadlineOut,
+    OpenedOut,
+    PeriodList,
+)
 from servplan.periods.board import build_board, office_deadlines
 from servplan.periods.models import AssessmentPeriod
 from servplan.periods.views import period_for
@@ -49,7 +60,12 @@ def _own_deadlines(request) -> dict:
     return {d.period.slug: d for d in office_deadlines(m.office)}
 
 
-@router.get("/periods/")
+@router.get(
+    "/periods/",
+    response=answers({200: PeriodList}),
+    exclude_unset=True,
+    summary="Every period HQ opened, newest first",
+)
 def list_periods(request):
     """Every period HQ opened, newest first: {"items", "count", "next"}."""
     periods = list(AssessmentPeriod.objects.select_related("rubric"))
@@ -60,12 +76,18 @@ def list_periods(request):
 
 
 class OpenIn(Schema):
-    period: PeriodIn | str
+    model_config = example({"period": "115-1-6", "rubric": 1, "deadline": "2026-07-15"})
+
+    period: PeriodIn | str = PeriodField
     rubric: int
-    deadline: dt.date | str
+    deadline: dt.date | str = Field(description="ISO, or the ROC date 「115 年 7 月 15 日」")
 
 
-@router.post("/periods/")
+@router.post(
+    "/periods/",
+    response=answers({201: OpenedOut}, 400, 403, 404, 409),
+    summary="Open a period: a draft assessment for every active office",
+)
 @refusals
 def open_period(request, payload: OpenIn):
     rubric = published_rubrics().filter(pk=payload.rubric).first()
@@ -76,7 +98,7 @@ def open_period(request, payload: OpenIn):
     )
     body = period_dict(row, {}, {})
     body["created"] = [{"id": a.pk, "office": a.office.name} for a in created]
-    return json(body, 201)
+    return Status(201, body)
 
 
 def _hq_period(request, slug: str) -> AssessmentPeriod:
@@ -104,7 +126,11 @@ def board_row(r) -> dict:
     }
 
 
-@router.get("/periods/{slug}/board/")
+@router.get(
+    "/periods/{slug}/board/",
+    response=answers({200: BoardOut}, 400, 404),
+    summary="The submission board: one row per active office (HQ)",
+)
 def period_board(request, slug: str, status: str = "", region: str = ""):
     """One row per active office (overdue first); `status` and `region` filter the rows,
     `counts` counts each status in the region."""
@@ -122,12 +148,21 @@ def period_board(request, slug: str, status: str = "", region: str = ""):
 
 
 class DeadlineIn(Schema):
+    model_config = example(
+        {"deadline": "2025-07-31", "reason": "颱風停班"},
+        {"deadline": "2025-07-31", "reason": "颱風停班", "office": "台東區營業處"},
+    )
+
     deadline: dt.date | str
     reason: str
     office: str | None = None  # name, short name or code; none: every office
 
 
-@router.post("/periods/{slug}/deadline/")
+@router.post(
+    "/periods/{slug}/deadline/",
+    response=answers({200: DeadlineOut}, 400, 403, 404, 409),
+    summary="Move the deadline of every office, or of one",
+)
 @refusals
 def move_deadline(request, slug: str, payload: DeadlineIn):
     row = _hq_period(request, slug)
@@ -147,7 +182,11 @@ def move_deadline(request, slug: str, payload: DeadlineIn):
     }
 
 
-@router.post("/periods/{slug}/close/")
+@router.post(
+    "/periods/{slug}/close/",
+    response=answers({200: ClosedOut}, 400, 403, 404, 409),
+    summary="Close a period whose review is released",
+)
 @refusals
 def close_period(request, slug: str):
     row = _hq_period(request, slug)
@@ -155,26 +194,36 @@ def close_period(request, slug: str):
     return {"slug": row.slug, "status": row.status, "closed_at": _iso(row.closed_at)}
 
 
-@router.post("/review/assessments/{assessment_id}/accept/")
+@router.post(
+    "/review/assessments/{assessment_id}/accept/",
+    response=answers({201: AcceptedOut}, 400, 403, 404, 409),
+    summary="HQ takes a submitted assessment in (受理)",
+)
 @refusals
 def accept_submission(request, assessment_id: int):
     assessment = get_assessment_for_user(request.user, assessment_id)
     acceptance = domain.accept_submission(assessment=assessment, user=request.user)
-    return json(
+    return Status(
+        201,
         {
             "id": assessment.pk,
             "status": assessment.status,
             "accepted_at": acceptance.accepted_at.isoformat(),
         },
-        201,
     )
 
 
 class ReturnIn(Schema):
+    model_config = example({"reason": "資料不全"})
+
     reason: str
 
 
-@router.post("/review/assessments/{assessment_id}/return/")
+@router.post(
+    "/review/assessments/{assessment_id}/return/",
+    response=answers({200: StatusOut}, 400, 403, 404, 409),
+    summary="HQ returns a submitted assessment to the office (退回)",
+)
 @refusals
 def return_submission(request, assessment_id: int, payload: ReturnIn):
     assessment = get_assessment_for_user(request.user, assessment_id)

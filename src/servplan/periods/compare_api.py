@@ -4,15 +4,43 @@ rules as the pages (HQ and admins; office staff get 404)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ninja import Router
 
+from servplan.api_schemas import Out, answers
 from servplan.core.scores import to_json_number
 from servplan.periods.aids import EXPLAIN, build_aids
 from servplan.periods.api import _hq_period
 from servplan.periods.comparison import MEASURES, build_comparison
 
 router = Router(tags=["periods"])
+
+
+class PeriodComparisonOut(Out):
+    """The offices × units table; `items` one row per office that reached HQ."""
+
+    period: dict[str, Any]
+    released: bool
+    units: list[dict[str, Any]]
+    stats: dict[str, dict[str, dict[str, Any]]]
+    not_included: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    count: int
+    next: str | None
+
+
+class PeriodAidsOut(Out):
+    """Each aid's findings, with the rule that found them in `explanations`."""
+
+    period: dict[str, Any]
+    explanations: dict[str, str]
+    peers: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    gaps: list[dict[str, Any]]
+    copies: list[dict[str, Any]]
+    improvements: list[dict[str, Any]]
+    typos: list[dict[str, Any]]
 
 
 def _dec(value: Decimal | None, places: str = "0.01") -> int | float | None:
@@ -52,7 +80,11 @@ def _comparable(projection) -> dict:
     }
 
 
-@router.get("/periods/{slug}/comparison/")
+@router.get(
+    "/periods/{slug}/comparison/",
+    response=answers({200: PeriodComparisonOut}, 400, 404),
+    summary="The comparison of a period: offices × cells, dimensions, items and total (HQ)",
+)
 def period_comparison(request, slug: str):
     """Offices × units (every cell `c<dimension>-<item>`, dimension `d<n>`, item `i<n>` and
     the `total`): each office's self-score and HQ's review, rank and gap to the median, how
@@ -120,7 +152,11 @@ def _outlier(o) -> dict:
     }
 
 
-@router.get("/periods/{slug}/aids/")
+@router.get(
+    "/periods/{slug}/aids/",
+    response=answers({200: PeriodAidsOut}, 400, 404),
+    summary="The reviewer aids of a period: outliers, gaps, copies, stale improvements, typos",
+)
 def period_aids(request, slug: str):
     """The reviewer aids, each list with the rule that found it (`explanations`)."""
     a = build_aids(_hq_period(request, slug), user=request.user)

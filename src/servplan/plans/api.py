@@ -7,14 +7,27 @@ Domain refusals map to HTTP as for assessments: DomainError 400 naming the field
 from typing import Any
 
 from django.http import Http404, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from pydantic import Field
 
-from servplan.assessments.api import json, refusals
+from servplan.api_schemas import answers, example
+from servplan.assessments.api import refusals
+from servplan.assessments.api_schemas import HistoryEntryOut, ProblemOut
 from servplan.core.errors import DomainError
 from servplan.offices.domain import find_office
 from servplan.offices.signing import signoff_json, waiting_json
 from servplan.plans import domain, history
 from servplan.plans.access import can_start, get_plan_for_user, visible_plans
+from servplan.plans.api_schemas import (
+    PlanDecisionOut,
+    PlanDetail,
+    PlanOut,
+    PlanStatusOut,
+    PracticeOut,
+    SectionsOut,
+    StrategyOut,
+    StrategyTreeOut,
+)
 from servplan.plans.checks import check_plan
 from servplan.plans.serializers import (
     plan_sections,
@@ -76,18 +89,28 @@ def _strategy(plan, strategy_id: int) -> Strategy:
     return strategy
 
 
-@router.get("/plans/")
+@router.get(
+    "/plans/",
+    response=answers({200: list[PlanOut]}),
+    summary="The plans the user may see",
+)
 def list_plans(request):
     return [plan_to_dict(p) for p in visible_plans(request.user, plans_for_export())]
 
 
 class StartIn(Schema):
+    model_config = example({"office": "苗栗區營業處", "roc_year": 115, "start_from": "last-year"})
+
     office: str = ""
-    roc_year: Any = None
-    start_from: str = "program"
+    roc_year: Any = Field(None, description="民國年 (100 to next year)")
+    start_from: str = Field("program", description="program or last-year")
 
 
-@router.post("/plans/")
+@router.post(
+    "/plans/",
+    response=answers({201: PlanOut}, 400, 403, 404, 409),
+    summary="Start a plan for an office and year, from HQ's program or last year's plan",
+)
 @refusals
 def start_plan(request, payload: StartIn):
     # Another office's name answers as an unknown one: which offices exist is not the point,
@@ -106,15 +129,23 @@ def start_plan(request, payload: StartIn):
         start_from=payload.start_from,
         user=request.user,
     )
-    return json(plan_to_dict(plans_for_export().get(pk=plan.pk)), 201)
+    return Status(201, plan_to_dict(plans_for_export().get(pk=plan.pk)))
 
 
-@router.get("/plans/{plan_id}/")
+@router.get(
+    "/plans/{plan_id}/",
+    response=answers({200: PlanDetail}, 400, 404),
+    summary="A plan with its tree and its sign-off chain",
+)
 def get_plan(request, plan_id: int):
     return detail_dict(_load(request, plan_id))
 
 
 class SectionsIn(Schema):
+    model_config = example(
+        {"goals": "提升服務品質", "steps": ["一、訂定計畫", "二、執行"], "version": 1}
+    )
+
     basis: str | None = None
     goals: str | None = None
     targets: str | None = None
@@ -123,7 +154,11 @@ class SectionsIn(Schema):
     version: int
 
 
-@router.patch("/plans/{plan_id}/")
+@router.patch(
+    "/plans/{plan_id}/",
+    response=answers({200: SectionsOut}, 400, 403, 404, 409),
+    summary="Edit the plan's sections (壹 to 陸)",
+)
 @refusals
 def patch_plan(request, plan_id: int, payload: SectionsIn):
     plan = get_plan_for_user(request.user, plan_id)
@@ -140,7 +175,11 @@ def patch_plan(request, plan_id: int, payload: SectionsIn):
     return plan_sections(plan)
 
 
-@router.get("/plans/{plan_id}/checks/")
+@router.get(
+    "/plans/{plan_id}/checks/",
+    response=answers({200: list[ProblemOut]}, 400, 404),
+    summary="The pre-submit check of a plan",
+)
 def plan_checks(request, plan_id: int):
     return [
         {"level": p.level, "where": p.where, "message": p.message}
@@ -149,11 +188,17 @@ def plan_checks(request, plan_id: int):
 
 
 class NewStrategyIn(Schema):
+    model_config = example({"facet": 1, "name": "強化數位服務"})
+
     facet: int
     name: str
 
 
-@router.post("/plans/{plan_id}/strategies/")
+@router.post(
+    "/plans/{plan_id}/strategies/",
+    response=answers({201: StrategyTreeOut}, 400, 403, 404, 409),
+    summary="Add one of the office's own strategies to a facet",
+)
 @refusals
 def add_strategy(request, plan_id: int, payload: NewStrategyIn):
     plan = get_plan_for_user(request.user, plan_id)
@@ -161,23 +206,29 @@ def add_strategy(request, plan_id: int, payload: NewStrategyIn):
     if facet is None:
         raise DomainError(f"找不到面向 {payload.facet}", where="facet")
     strategy = domain.add_strategy(plan=plan, facet=facet, user=request.user, name=payload.name)
-    return json(
+    return Status(
+        201,
         {
             **strategy_to_dict(strategy),
             "measures": [
                 {"id": m.id, "name": m.name, "practices": []} for m in strategy.measures.all()
             ],
         },
-        201,
     )
 
 
 class StrategyIn(Schema):
+    model_config = example({"name": "強化數位服務", "version": 1})
+
     name: str
     version: int
 
 
-@router.patch("/plans/{plan_id}/strategies/{strategy_id}/")
+@router.patch(
+    "/plans/{plan_id}/strategies/{strategy_id}/",
+    response=answers({200: StrategyOut}, 400, 403, 404, 409),
+    summary="Rename one of the office's own strategies",
+)
 @refusals
 def patch_strategy(request, plan_id: int, strategy_id: int, payload: StrategyIn):
     strategy = _strategy(get_plan_for_user(request.user, plan_id), strategy_id)
@@ -191,7 +242,11 @@ def patch_strategy(request, plan_id: int, strategy_id: int, payload: StrategyIn)
     )
 
 
-@router.delete("/plans/{plan_id}/strategies/{strategy_id}/")
+@router.delete(
+    "/plans/{plan_id}/strategies/{strategy_id}/",
+    response=answers({204: None}, 400, 403, 404, 409),
+    summary="Remove one of the office's own strategies with its practices",
+)
 @refusals
 def delete_strategy(request, plan_id: int, strategy_id: int):
     strategy = _strategy(get_plan_for_user(request.user, plan_id), strategy_id)
@@ -200,6 +255,16 @@ def delete_strategy(request, plan_id: int, strategy_id: int):
 
 
 class NewPracticeIn(Schema):
+    model_config = example(
+        {
+            "measure": 1,
+            "text": "推廣電子帳單",
+            "departments": ["業務組"],
+            "period": "1~12 月",
+            "target": "",
+        }
+    )
+
     measure: int
     text: str
     departments: list[str] = []
@@ -207,7 +272,11 @@ class NewPracticeIn(Schema):
     target: str = ""
 
 
-@router.post("/plans/{plan_id}/practices/")
+@router.post(
+    "/plans/{plan_id}/practices/",
+    response=answers({201: PracticeOut}, 400, 403, 404, 409),
+    summary="Add a practice to a sub-strategy",
+)
 @refusals
 def add_practice(request, plan_id: int, payload: NewPracticeIn):
     plan = get_plan_for_user(request.user, plan_id)
@@ -223,10 +292,15 @@ def add_practice(request, plan_id: int, payload: NewPracticeIn):
         period=payload.period,
         target=payload.target,
     )
-    return json(practice_to_dict(practice), 201)
+    return Status(201, practice_to_dict(practice))
 
 
 class PracticeIn(Schema):
+    model_config = example(
+        {"target": "每季 1 場", "version": 1},
+        {"not_applicable": True, "reason": "本處無此業務", "version": 1},
+    )
+
     text: str | None = None
     departments: list[str] | None = None
     period: str | None = None
@@ -236,7 +310,11 @@ class PracticeIn(Schema):
     version: int
 
 
-@router.patch("/plans/{plan_id}/practices/{practice_id}/")
+@router.patch(
+    "/plans/{plan_id}/practices/{practice_id}/",
+    response=answers({200: PracticeOut}, 400, 403, 404, 409),
+    summary="Edit a practice, or mark it 不適用 (or applicable again)",
+)
 @refusals
 def patch_practice(request, plan_id: int, practice_id: int, payload: PracticeIn):
     practice = _practice(get_plan_for_user(request.user, plan_id), practice_id)
@@ -265,7 +343,11 @@ def patch_practice(request, plan_id: int, practice_id: int, payload: PracticeIn)
     return practice_to_dict(practice)
 
 
-@router.delete("/plans/{plan_id}/practices/{practice_id}/")
+@router.delete(
+    "/plans/{plan_id}/practices/{practice_id}/",
+    response=answers({204: None}, 400, 403, 404, 409),
+    summary="Remove one of the office's own practices",
+)
 @refusals
 def delete_practice(request, plan_id: int, practice_id: int):
     practice = _practice(get_plan_for_user(request.user, plan_id), practice_id)
@@ -274,10 +356,16 @@ def delete_practice(request, plan_id: int, practice_id: int):
 
 
 class MoveIn(Schema):
-    direction: str
+    model_config = example({"direction": "up"})
+
+    direction: str = Field(description="up or down")
 
 
-@router.post("/plans/{plan_id}/practices/{practice_id}/move/")
+@router.post(
+    "/plans/{plan_id}/practices/{practice_id}/move/",
+    response=answers({200: PracticeOut}, 400, 403, 404, 409),
+    summary="Move a practice up or down",
+)
 @refusals
 def move_practice(request, plan_id: int, practice_id: int, payload: MoveIn):
     practice = _practice(get_plan_for_user(request.user, plan_id), practice_id)
@@ -290,10 +378,16 @@ def move_practice(request, plan_id: int, practice_id: int, payload: MoveIn):
 
 
 class SubmitIn(Schema):
+    model_config = example({"comment": "請核示"})
+
     comment: str = ""
 
 
-@router.post("/plans/{plan_id}/submit/")
+@router.post(
+    "/plans/{plan_id}/submit/",
+    response=answers({200: PlanDetail}, 400, 403, 404, 409),
+    summary="Submit the draft plan into its sign-off chain",
+)
 @refusals
 def submit_plan(request, plan_id: int, payload: SubmitIn | None = None):
     plan = get_plan_for_user(request.user, plan_id)
@@ -302,18 +396,25 @@ def submit_plan(request, plan_id: int, payload: SubmitIn | None = None):
 
 
 class DecisionIn(Schema):
+    model_config = example({"decision": "approve", "comment": ""})
+
     decision: str
     comment: str = ""
 
 
-@router.post("/plans/{plan_id}/signoffs/")
+@router.post(
+    "/plans/{plan_id}/signoffs/",
+    response=answers({201: PlanDecisionOut}, 400, 403, 404, 409),
+    summary="Approve or return the plan's current step",
+)
 @refusals
 def sign_plan(request, plan_id: int, payload: DecisionIn):
     plan = get_plan_for_user(request.user, plan_id)
     signoff = domain.sign_plan(
         plan=plan, user=request.user, decision=payload.decision, comment=payload.comment
     )
-    return json(
+    return Status(
+        201,
         {
             "position": signoff.position,
             "role": signoff.role,
@@ -325,15 +426,20 @@ def sign_plan(request, plan_id: int, payload: DecisionIn):
             "status": plan.status,
             "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
         },
-        201,
     )
 
 
 class ReasonIn(Schema):
+    model_config = example({"reason": "補正"})
+
     reason: str
 
 
-@router.post("/plans/{plan_id}/reopen/")
+@router.post(
+    "/plans/{plan_id}/reopen/",
+    response=answers({200: PlanStatusOut}, 400, 403, 404, 409),
+    summary="HQ reopens an approved plan as a draft",
+)
 @refusals
 def reopen_plan(request, plan_id: int, payload: ReasonIn):
     plan = get_plan_for_user(request.user, plan_id)
@@ -341,7 +447,11 @@ def reopen_plan(request, plan_id: int, payload: ReasonIn):
     return {"id": plan.id, "status": plan.status}
 
 
-@router.get("/plans/{plan_id}/history/")
+@router.get(
+    "/plans/{plan_id}/history/",
+    response=answers({200: list[HistoryEntryOut]}, 400, 404),
+    summary="The plan's audit trail, oldest first",
+)
 def plan_history(request, plan_id: int):
     plan = get_plan_for_user(request.user, plan_id)
     return [

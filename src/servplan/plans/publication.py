@@ -23,6 +23,7 @@ from servplan.plans.access import can_publish
 from servplan.plans.models import OfficePlan, PlanStatus
 from servplan.plans.serializers import plans_for_export
 from servplan.public.models import DocumentFormat, PlanPublication, PublishedDocument
+from servplan.search.public import index, unindex
 
 REASON_MAX = 500
 
@@ -94,9 +95,9 @@ def publish_plan(*, plan: OfficePlan, user) -> PlanPublication:
 
     `user` None is the CLI (trusted). Refused (Conflict) unless the plan is approved (陳准實施).
     Side effects: locks the plan, renders it as PDF and ODT (dated with the publication),
-    stores both with their SHA-256 and the page's content in a PlanPublication, sets the
-    plan's status to published, records the status and the documents' digests in the audit
-    trail.
+    stores both with their SHA-256 and the page's content in a PlanPublication, writes its
+    search passages, sets the plan's status to published, records the status and the
+    documents' digests in the audit trail.
     """
     current = _locked(plan, user)
     if current.status != PlanStatus.APPROVED:
@@ -125,6 +126,7 @@ def publish_plan(*, plan: OfficePlan, user) -> PlanPublication:
             size=len(content),
         )
         digests.append(f"{fmt.label} sha256:{digest}")
+    index(publication)
     current.status = PlanStatus.PUBLISHED
     current.save(update_fields=["status"])
     record(user=user, obj=current, field="status", old=PlanStatus.APPROVED, new=current.status)
@@ -138,8 +140,9 @@ def unpublish_plan(*, plan: OfficePlan, user, reason: str) -> PlanPublication:
     """Take a published plan off the public site, with the reason (required): published →
     approved. The publication row and its documents stay, for the record.
 
-    Side effects: locks the plan, sets the publication's unpublished_at, _by and reason, the
-    plan's status back to approved, records the status and the reason in the audit trail.
+    Side effects: locks the plan, sets the publication's unpublished_at, _by and reason,
+    deletes its search passages, sets the plan's status back to approved, records the status
+    and the reason in the audit trail.
     """
     current = _locked(plan, user)
     if current.status != PlanStatus.PUBLISHED:
@@ -156,6 +159,7 @@ def unpublish_plan(*, plan: OfficePlan, user, reason: str) -> PlanPublication:
     publication.unpublished_by = user if user is not None and user.is_authenticated else None
     publication.unpublish_reason = text
     publication.save(update_fields=["unpublished_at", "unpublished_by", "unpublish_reason"])
+    unindex(publication)
     current.status = PlanStatus.APPROVED
     current.save(update_fields=["status"])
     record(user=user, obj=current, field="status", old=PlanStatus.PUBLISHED, new=current.status)

@@ -6,10 +6,12 @@ the pages; refusals as for the other plan endpoints (400 naming the field, 403, 
 """
 
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
-from servplan.assessments.api import json, refusals
+from servplan.api_schemas import answers, example
+from servplan.assessments.api import refusals
 from servplan.plans.access import get_plan_for_user
+from servplan.plans.api_schemas import ComparisonOut, PublicationOut
 from servplan.plans.compare import compare_plan, comparison_to_dict
 from servplan.plans.publication import publish_plan, unpublish_plan
 from servplan.plans.serializers import plans_for_export
@@ -42,20 +44,30 @@ def publication_to_dict(publication: PlanPublication) -> dict:
     }
 
 
-@router.post("/plans/{plan_id}/publish/")
+@router.post(
+    "/plans/{plan_id}/publish/",
+    response=answers({201: PublicationOut}, 400, 403, 404, 409),
+    summary="Publish the approved plan on the public site",
+)
 @refusals
 def publish(request, plan_id: int):
     """Put the approved plan on the public site (201 with its public URLs and SHA-256s)."""
     plan = get_plan_for_user(request.user, plan_id)
     publication = publish_plan(plan=plan, user=request.user)
-    return json(publication_to_dict(publication), 201)
+    return Status(201, publication_to_dict(publication))
 
 
 class UnpublishIn(Schema):
+    model_config = example({"reason": "內容更新"})
+
     reason: str = ""
 
 
-@router.post("/plans/{plan_id}/unpublish/")
+@router.post(
+    "/plans/{plan_id}/unpublish/",
+    response=answers({200: PublicationOut}, 400, 403, 404, 409),
+    summary="Take the plan off the public site, with the reason",
+)
 @refusals
 def unpublish(request, plan_id: int, payload: UnpublishIn):
     """Take the plan off the public site, with the reason."""
@@ -64,7 +76,11 @@ def unpublish(request, plan_id: int, payload: UnpublishIn):
     return publication_to_dict(publication)
 
 
-@router.get("/plans/{plan_id}/compare/")
+@router.get(
+    "/plans/{plan_id}/compare/",
+    response=answers({200: ComparisonOut}, 400, 404),
+    summary="Compare the plan with last year's plan or HQ's program",
+)
 def compare(request, plan_id: int, against: str = "program"):
     """Every practice against last year's plan ("last-year") or HQ's program ("program"):
     added, removed, reworded (with the changed characters), departments and period."""

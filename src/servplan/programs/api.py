@@ -7,12 +7,15 @@ the newer values, a program the user may not see 404.
 
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from pydantic import Field
 
-from servplan.assessments.api import json, refusals
+from servplan.api_schemas import answers, example
+from servplan.assessments.api import refusals
 from servplan.core.errors import DomainError
 from servplan.core.parsing import parse_whole
 from servplan.programs.access import get_program_for_user, visible_programs
+from servplan.programs.api_schemas import ProgramDetail, ProgramOut
 from servplan.programs.domain import versions
 from servplan.programs.lookups import published_programs
 from servplan.programs.models import Program
@@ -28,27 +31,45 @@ def _detail(user, pk: int) -> dict:
     return program_to_dict(get_program_for_user(user, pk, queryset), facets=True)
 
 
-@router.get("/programs/")
+@router.get(
+    "/programs/",
+    response=answers({200: list[ProgramOut]}),
+    summary="HQ's programs the user may see: published ones (HQ sees drafts too)",
+)
 def list_programs(request):
     return [
         program_to_dict(p) for p in visible_programs(request.user).order_by("-roc_year", "-version")
     ]
 
 
-@router.get("/programs/{program_id}/")
+@router.get(
+    "/programs/{program_id}/",
+    response=answers({200: ProgramDetail}, 400, 404),
+    summary="A program with its tree (面向 → 執行策略 → 子策略 → 具體作法)",
+)
 def get_program(request, program_id: int):
     return _detail(request.user, program_id)
 
 
 class StartIn(Schema):
-    roc_year: Any = None
-    source: Any = None
+    model_config = example(
+        {"roc_year": 115, "letter_number": "電業字第1150001234號", "issued_on": "2026-02-10"}
+    )
+
+    roc_year: Any = Field(None, description="民國年")
+    source: Any = Field(
+        None, description="the published program to copy (default: the latest earlier one)"
+    )
     title: str = ""
     letter_number: str = ""
-    issued_on: str | None = None
+    issued_on: str | None = Field(None, description="函頒日期, ISO")
 
 
-@router.post("/programs/")
+@router.post(
+    "/programs/",
+    response=answers({201: ProgramDetail}, 400, 403, 409),
+    summary="Start a year's program as a draft, copied from an earlier one (HQ)",
+)
 @refusals
 def start_program(request, payload: StartIn):
     """Start year `roc_year`'s draft from `source` (default: HQ's latest earlier program)."""
@@ -66,15 +87,21 @@ def start_program(request, payload: StartIn):
         letter_number=payload.letter_number,
         issued_on=payload.issued_on,
     )
-    return json(_detail(request.user, program.pk), 201)
+    return Status(201, _detail(request.user, program.pk))
 
 
 class PublishIn(Schema):
-    reason: str = ""
+    model_config = example({"reason": "增列線上預約臨櫃服務", "revision": 3})
+
+    reason: str = Field("", description="發布說明; required for a version after the first")
     revision: int
 
 
-@router.post("/programs/{program_id}/publish/")
+@router.post(
+    "/programs/{program_id}/publish/",
+    response=answers({200: ProgramDetail}, 400, 403, 404, 409),
+    summary="Publish a draft program (HQ); a new version needs the reason",
+)
 @refusals
 def publish_program(request, program_id: int, payload: PublishIn):
     program = get_program_for_user(request.user, program_id)
@@ -87,11 +114,15 @@ def publish_program(request, program_id: int, payload: PublishIn):
     return _detail(request.user, program.pk)
 
 
-@router.post("/programs/{program_id}/versions/")
+@router.post(
+    "/programs/{program_id}/versions/",
+    response=answers({201: ProgramDetail}, 400, 403, 404, 409),
+    summary="Start the next version of a published program as a draft (HQ)",
+)
 @refusals
 def new_program_version(request, program_id: int):
     """A draft of the next version of a published program (HQ)."""
     draft = versions.new_program_version(
         user=request.user, program=get_program_for_user(request.user, program_id)
     )
-    return json(_detail(request.user, draft.pk), 201)
+    return Status(201, _detail(request.user, draft.pk))

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "servplan.documents",
     "servplan.imports",
     "servplan.public",
+    "servplan.search",
 ]
 
 MIDDLEWARE = [

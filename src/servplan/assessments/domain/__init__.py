@@ -7,7 +7,7 @@ One module per concern; every public function is re-exported here so callers imp
 from servplan.assessments.domain.cells import KEEP, cell_label, score_cell
 from servplan.assessments.domain.checks import Problem, blocking, check_assessment
 from servplan.assessments.domain.dates import date_version, set_assessed_on
-from servplan.assessments.domain.errors import AlreadyAttached, Conflict, NotAllowed
+from servplan.assessments.domain.errors import AlreadyAttached, Conflict, NotAllowed, TooLarge
 from servplan.assessments.domain.evidence import (
     MAX_EVIDENCE_BYTES,
     add_evidence,
@@ -46,6 +46,7 @@ __all__ = [
     "Conflict",
     "NotAllowed",
     "Problem",
+    "TooLarge",
     "add_evidence",
     "add_follow_up",
     "blocking",

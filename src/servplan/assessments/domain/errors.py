@@ -5,9 +5,9 @@ Conflict and NotAllowed live in core.errors (the offices' sign-off chain raises 
 
 from __future__ import annotations
 
-from servplan.core.errors import Conflict, NotAllowed
+from servplan.core.errors import Conflict, DomainError, NotAllowed
 
-__all__ = ["AlreadyAttached", "Conflict", "NotAllowed"]
+__all__ = ["AlreadyAttached", "Conflict", "NotAllowed", "TooLarge"]
 
 
 class AlreadyAttached(Conflict):
@@ -16,3 +16,7 @@ class AlreadyAttached(Conflict):
     def __init__(self, message: str, *, where: str = "", evidence) -> None:
         super().__init__(message, where=where)
         self.evidence = evidence
+
+
+class TooLarge(DomainError):
+    """A file over the size limit (the API answers 413; the pages show it like any refusal)."""

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from servplan.assessments.access import can_edit
 from servplan.assessments.domain.cells import cell_label, ensure_editable
-from servplan.assessments.domain.errors import AlreadyAttached, NotAllowed
+from servplan.assessments.domain.errors import AlreadyAttached, NotAllowed, TooLarge
 from servplan.assessments.models import Assessment, CellScore, Evidence
 from servplan.audit.domain import record
 from servplan.core.errors import DomainError
@@ -87,7 +87,7 @@ def add_evidence(*, cell_score: CellScore, user, upload: UploadedFile) -> Eviden
     ensure_editable(assessment, where)
     name = display_name(" ".join(clean_text(upload.name or "").split()))
     if upload.size > MAX_EVIDENCE_BYTES:
-        raise DomainError(
+        raise TooLarge(
             f"{where}：檔案「{name}」超過 {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB 上限",
             where=where,
         )

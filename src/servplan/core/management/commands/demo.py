@@ -7,6 +7,7 @@ from django.db import connection
 
 from servplan.core.management.commands.init import Command as InitCommand
 from servplan.core.management.commands.serve import default_workers, exec_gunicorn
+from servplan.core.roc import Period
 from servplan.offices.domain import add_user, find_office
 from servplan.offices.models import Role
 
@@ -43,6 +44,62 @@ def ensure_demo_users() -> list[tuple[str, str, Role]]:
             user.save(update_fields=["password"])
         rows.append((username, office_name or "總處", role))
     return rows
+
+
+SAMPLE_PLAN = ("苗栗區營業處", 112)
+SAMPLE_RESULTS = ("台東區營業處", Period(114, 1, 6))
+
+
+def publish_demo_records() -> list[str]:
+    """A living public site: the sample plan and the sample results published, by the demo
+    users through the domain functions, as people would. Done once: a record someone has
+    moved on since (signed, reopened, taken down) is left as it is. Returns what was done.
+
+    The 苗栗 plan is loaded approved (its 陳准實施 date is the seed's), so its clerk publishes
+    it as it is. The 台東 self-assessment goes through its chain (clerk … director), HQ
+    reviews every cell (its review agrees with the office's scores), marks it reviewed,
+    releases the period and publishes the results.
+    """
+    from servplan.assessments.domain import chain_state, decide, submit_assessment
+    from servplan.assessments.models import Assessment, Status
+    from servplan.plans.models import OfficePlan, PlanStatus
+    from servplan.plans.publication import publish_plan
+    from servplan.public.domain import publish_results
+    from servplan.review.domain import mark_reviewed, release_reviews, review_cell
+    from servplan.review.models import ReviewRelease
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    by_role = {role: users[name] for name, office, role in DEMO_USERS if office == "台東區營業處"}
+    done = []
+    office, year = SAMPLE_PLAN
+    plan = OfficePlan.objects.filter(office__name=office, roc_year=year).first()
+    if plan and plan.status == PlanStatus.APPROVED and not plan.publications.exists():
+        publish_plan(plan=plan, user=users["miaoli"])
+        done.append(f"已公開：{plan.title}")
+    office, period = SAMPLE_RESULTS
+    a = Assessment.objects.filter(
+        office__name=office,
+        roc_year=period.roc_year,
+        start_month=period.start_month,
+        end_month=period.end_month,
+    ).first()
+    if a is None or a.publications.exists():
+        return done
+    hq = users["hq"]
+    if a.status == Status.DRAFT and not a.signoffs.exists():
+        submit_assessment(assessment=a, user=by_role[Role.CLERK])
+        while (step := chain_state(a).current) is not None:
+            decide(assessment=a, user=by_role[step[1]], decision="approve")
+        for cell in a.cells.select_related("cell__dimension", "cell__item"):
+            review_cell(cell_score=cell, user=hq, score=cell.score)
+        mark_reviewed(assessment=a, user=hq)
+    if a.status != Status.REVIEWED:
+        return done
+    if not ReviewRelease.objects.filter(**period.as_dict()).exists():
+        release_reviews(period=period, user=hq)
+    publish_results(assessment=a, user=hq)
+    done.append(f"已公開：{a} 自行考核結果")
+    return done
 
 
 def ensure_demo_database() -> None:
@@ -109,9 +166,13 @@ class Command(BaseCommand):
         self.stdout.write(f"\n示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
         for username, office, role in ensure_demo_users():
             self.stdout.write(f"  {username:<16} {role.label}（{office}）  密碼：{DEMO_PASSWORD}")
+        for line in publish_demo_records():
+            self.stdout.write(line)
         self.stdout.write(
-            "\n從 clerk（台東區營業處經辦）開始：開啟 114 年度 1 月至 6 月自行考核，改一格分數、送出；"
-            "\n再依序以 chief、manager、deputy、director 核章，最後以 hq 複評並公布。"
+            "\n公開資訊（不需登入）：/public/，可搜尋「電子帳單」；苗栗 112 年度執行計畫與"
+            "台東 114 年度 1 月至 6 月考核結果已公開。"
+            "\n從 clerk（台東區營業處經辦）開始：開啟 114 年度 7 月至 12 月自行考核（沿用前期），評分、送出；"
+            "\n再依序以 chief、manager、deputy、director 核章，最後以 hq 複評、公布並公開考核結果。"
             "\n重新開始：servplan demo --reset"
         )
         if no_serve:
