@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def shipped(db):
-    """Offices, the 112 program and the 114 rubric, as `servplan init` loads them."""
+    """Offices, the 112 and 114 programs and the 114 rubric, as `servplan init` loads them."""
     from servplan.core.setup import load_shipped_data
 
     return load_shipped_data(sample=False)

@@ -225,3 +225,26 @@ def review_scores(assessment: Assessment, values: list, hq=None) -> Assessment:
         if value is not None:
             review_cell(cell_score=cs, user=hq, score=str(value), comment="複評意見")
     return assessment
+
+
+def rubric_form(rubric: Rubric, **changes) -> dict:
+    """HQ's rubric edit form as the page sends it for `rubric`, with `changes` (field → value)."""
+    from servplan.programs.domain import rubric_spec
+    from servplan.programs.rubric_form import grid_of
+
+    grid = grid_of(rubric_spec(rubric))
+    data = {
+        "revision": str(Rubric.objects.get(pk=rubric.pk).revision),
+        "title": grid["title"],
+        "total_max": grid["total_max"],
+        "items": str(len(grid["items"])),
+        "dimensions": str(len(grid["dimensions"])),
+    }
+    for i, name in enumerate(grid["items"], start=1):
+        data[f"item-{i}-name"] = name
+    for d, dim in enumerate(grid["dimensions"], start=1):
+        data |= {f"dim-{d}-name": dim["name"], f"dim-{d}-max": dim["max"]}
+        data[f"dim-{d}-focus"] = dim["focus"]
+        for i, cell in enumerate(dim["cells"], start=1):
+            data |= {f"cell-{d}-{i}-max": cell["max"], f"cell-{d}-{i}-focus": cell["focus"]}
+    return data | changes

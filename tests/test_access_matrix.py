@@ -61,6 +61,7 @@ class World:
     plan: object
     upload: PendingUpload
     tokens: dict = field(default_factory=dict)
+    hq_drafts: dict = field(default_factory=dict)  # HQ's drafts, made when a rule needs one
 
 
 def build_world(state: str) -> World:
@@ -599,6 +600,58 @@ def not_applicable(w):
     return plan_item(w, "practice_id", practice)
 
 
+def hq_draft(w):
+    """HQ's 115 program: a draft copied from the world's 114 one, with a second practice."""
+    from servplan.programs.domain import tree
+    from servplan.programs.domain.versions import start_program
+    from servplan.programs.models import Measure
+
+    if "program" not in w.hq_drafts:
+        draft = start_program(user=None, roc_year=115)
+        measure = Measure.objects.get(strategy__facet__outline=draft.outline_id)
+        tree.add_node(
+            user=None,
+            program=draft,
+            kind="practice",
+            parent=measure,
+            text="第二項作法",
+            expected_revision=1,
+        )
+        w.hq_drafts["program"] = draft
+    return w.hq_drafts["program"]
+
+
+def revision(w):
+    return Program.objects.get(pk=hq_draft(w).pk).revision
+
+
+DRAFT = lambda w: {"pk": hq_draft(w).pk}  # noqa: E731
+PUBLISHED = lambda w: {"pk": w.plan.program_id}  # noqa: E731
+
+
+def draft_practice(w):
+    from servplan.programs.models import Practice
+
+    first = (
+        Practice.objects.filter(measure__strategy__facet__outline=hq_draft(w).outline_id)
+        .order_by("position")
+        .first()
+    )
+    return {"pk": hq_draft(w).pk, "kind": "practice", "node_id": first.pk}
+
+
+def rubric_draft(w):
+    """HQ's 115 rubric: a draft copied from the world's rubric."""
+    from servplan.programs.domain.rubric_drafts import start_rubric
+
+    if "rubric" not in w.hq_drafts:
+        w.hq_drafts["rubric"] = start_rubric(user=None, roc_year=115, source=w.assessment.rubric)
+    return w.hq_drafts["rubric"]
+
+
+RUBRIC_DRAFT = lambda w: {"pk": rubric_draft(w).pk}  # noqa: E731
+
+
 def new_assessment(w):
     return {
         "office": w.assessment.office.name,
@@ -922,6 +975,82 @@ RULES: dict[str, Rule] = {
     "deputy-end": Rule(
         "POST", manages_deputies, visible=deputy_sees, kwargs=registered, write=True
     ),
+    # HQ's programs and rubrics
+    "program-list": Rule("GET", hq),
+    "program-new": Rule("GET", hq),
+    "program-start": Rule("POST", hq, data=lambda w: {"roc_year": "116"}, write=True),
+    "program-edit": Rule("GET", hq, kwargs=DRAFT),
+    "program-header": Rule(
+        "POST",
+        hq,
+        kwargs=DRAFT,
+        data=lambda w: {
+            "title": "115年度新計畫",
+            "letter_number": "電業字第1號",
+            "revision": revision(w),
+        },
+        write=True,
+    ),
+    "program-node-add": Rule(
+        "POST",
+        hq,
+        kwargs=DRAFT,
+        data=lambda w: {"kind": "facet", "name": "新面向", "revision": revision(w)},
+        write=True,
+    ),
+    "program-node-save": Rule(
+        "POST",
+        hq,
+        kwargs=draft_practice,
+        data=lambda w: {
+            "text": "改寫的作法",
+            "departments-sent": "1",
+            "departments": "業務組",
+            "period": "每季",
+            "revision": revision(w),
+        },
+        write=True,
+    ),
+    "program-node-move": Rule(
+        "POST",
+        hq,
+        kwargs=draft_practice,
+        data=lambda w: {"direction": "down", "revision": revision(w)},
+        write=True,
+    ),
+    "program-node-remove": Rule(
+        "POST", hq, kwargs=draft_practice, data=lambda w: {"revision": revision(w)}, write=True
+    ),
+    "program-publish": Rule(
+        "POST",
+        hq,
+        kwargs=DRAFT,
+        data=lambda w: {"reason": "", "revision": revision(w)},
+        write=True,
+    ),
+    "program-new-version": Rule("POST", hq, kwargs=PUBLISHED, write=True),
+    "program-changes": Rule("GET", logged_in, kwargs=PUBLISHED),
+    "rubric-list": Rule("GET", hq),
+    "rubric-new": Rule("GET", hq),
+    "rubric-start": Rule("POST", hq, data=lambda w: {"roc_year": "116"}, write=True),
+    "rubric-edit": Rule("GET", hq, kwargs=RUBRIC_DRAFT),
+    "rubric-save": Rule(
+        "POST",
+        hq,
+        kwargs=RUBRIC_DRAFT,
+        data=lambda w: factories.rubric_form(rubric_draft(w), title="115年度改名的評分表"),
+        write=True,
+    ),
+    "rubric-publish": Rule(
+        "POST",
+        hq,
+        kwargs=RUBRIC_DRAFT,
+        data=lambda w: {"reason": "", "revision": rubric_draft(w).revision},
+        write=True,
+    ),
+    "rubric-new-version": Rule(
+        "POST", hq, kwargs=lambda w: {"pk": w.assessment.rubric_id}, write=True
+    ),
     # imports
     "import-preview": Rule("GET", uploader, kwargs=lambda w: {"pk": w.upload.pk}),
     "import-confirm": Rule("POST", uploader, kwargs=lambda w: {"pk": w.upload.pk}, write=True),
@@ -1156,6 +1285,25 @@ RULES: dict[str, Rule] = {
         visible=sees,
         kwargs=lambda w: to_unpublish(w, "assessment_id"),
         data=lambda w: {"reason": "分數更正"},
+        write=True,
+    ),
+    "api:list_programs": Rule("GET", logged_in),
+    "api:get_program": Rule("GET", logged_in, kwargs=lambda w: {"program_id": w.plan.program_id}),
+    "api:start_program": Rule(
+        "POST", hq, visible=logged_in, data=lambda w: {"roc_year": 116}, write=True
+    ),
+    "api:publish_program": Rule(
+        "POST",
+        hq,
+        kwargs=lambda w: {"program_id": hq_draft(w).pk},
+        data=lambda w: {"reason": "", "revision": revision(w)},
+        write=True,
+    ),
+    "api:new_program_version": Rule(
+        "POST",
+        hq,
+        visible=logged_in,
+        kwargs=lambda w: {"program_id": w.plan.program_id},
         write=True,
     ),
     "api:create_import": Rule(

@@ -49,6 +49,7 @@ def real_ids(clerk) -> list[dict]:
     from servplan.periods.models import AssessmentPeriod
     from servplan.plans.domain import start_plan
     from servplan.plans.models import OfficePlan
+    from servplan.programs.domain.versions import start_program
     from servplan.programs.models import Practice, Strategy
     from tests import factories
 
@@ -79,8 +80,10 @@ def real_ids(clerk) -> list[dict]:
         (submitted, OfficePlan.objects.get(office__code="miaoli", roc_year=112)),
         (draft, start_plan(office=submitted.office, roc_year=114)),
     )
+    # HQ's programs: the 苗栗 plan's (published) and a draft of 115's
+    programs = (pairs[0][1].program_id, start_program(user=None, roc_year=115).pk)
     sets = []
-    for assessment, plan in pairs:
+    for (assessment, plan), program_id in zip(pairs, programs, strict=True):
         finding = assessment.findings.exclude(improvement=None).order_by("id").first()
         practices = Practice.objects.filter(measure__strategy__facet__outline=plan.outline_id)
         strategy = Strategy.objects.filter(facet__outline=plan.outline_id).order_by("-id").first()
@@ -95,6 +98,7 @@ def real_ids(clerk) -> list[dict]:
                 "plan_id": plan.pk,
                 "practice_id": practices.order_by("-id").first().pk,
                 "strategy_id": strategy.pk,
+                "program_id": program_id,
                 "slug": "114-1-6",
             }
         )

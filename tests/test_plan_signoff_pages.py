@@ -152,7 +152,8 @@ def test_the_chain_keeps_the_page_queries_fixed(
     client = as_user(people[Role.DIRECTOR])
     # session, user, membership, the plan, four tree levels and departments, its sign-offs,
     # the office's chain steps, the member's office (header); a deputy's registration is
-    # looked up only for someone not holding the current step's role: one more
-    with django_assert_num_queries(13):
+    # looked up only for someone not holding the current step's role: one more; whether HQ
+    # has published a newer program (programs/_newer_version.html)
+    with django_assert_num_queries(14):
         response = client.get(detail(plan))
     assert response.text.count('<li class="done">') == signed

@@ -44,8 +44,9 @@ def test_hq_sees_approved_plans_not_drafts(miaoli_plan, make, as_user):
 def test_plan_page_queries_are_fixed(miaoli_plan, make, as_user, django_assert_num_queries):
     client = as_user(make.user(office=miaoli_plan.office))
     # session, user, membership, the plan, four tree levels and departments, its sign-offs,
-    # the office's chain steps, the member's office (header)
-    with django_assert_num_queries(12):
+    # the office's chain steps, the member's office (header), whether HQ has published a
+    # newer program (programs/_newer_version.html)
+    with django_assert_num_queries(13):
         client.get(reverse("plan-detail", args=[miaoli_plan.pk]))
 
 

@@ -83,6 +83,7 @@ def _register_routers() -> None:
     from servplan.periods.compare_api import router as period_comparison_router
     from servplan.plans.api import router as plans_router
     from servplan.plans.publish_compare_api import router as plan_outputs_router
+    from servplan.programs.api import router as programs_router
     from servplan.public.api import router as public_router
     from servplan.review.api import router as review_router
 
@@ -90,6 +91,7 @@ def _register_routers() -> None:
         assessments_router,
         findings_router,
         plans_router,
+        programs_router,
         plan_outputs_router,
         review_router,
         periods_router,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("servplan.core.urls")),
     path("", include("servplan.offices.urls")),
     path("", include("servplan.plans.urls")),
+    path("", include("servplan.programs.urls")),
     path("", include("servplan.assessments.urls")),
     path("", include("servplan.review.urls")),
     path("", include("servplan.periods.urls")),

@@ -44,7 +44,7 @@ from servplan.core.listing import filter_rows, paginate
 from servplan.core.roc import Period, RocError, parse_period
 from servplan.core.scores import to_json_number
 from servplan.offices.signing import signoff_json, waiting_json
-from servplan.programs.models import Rubric
+from servplan.programs.lookups import published_rubrics
 
 router = Router(tags=["assessments"])
 
@@ -192,7 +192,7 @@ def _period(value: PeriodIn | str) -> Period:
 @refusals
 def create_assessment(request, payload: CreateIn):
     office = office_to_create_in(request.user, payload.office)
-    rubric = Rubric.objects.filter(pk=payload.rubric).first()
+    rubric = published_rubrics().filter(pk=payload.rubric).first()
     if rubric is None:
         raise DomainError(f"找不到評分表 {payload.rubric}", where="rubric")
     created = domain.create_assessment(

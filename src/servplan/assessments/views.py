@@ -43,7 +43,7 @@ from servplan.core.roc import Period, RocError, parse_period, to_roc_year
 from servplan.offices.access import is_hq, membership
 from servplan.offices.models import Office
 from servplan.offices.signing import may_sign
-from servplan.programs.models import Rubric
+from servplan.programs.lookups import published_rubrics
 
 
 def page_queryset():
@@ -135,7 +135,7 @@ def assessment_list(request):
             "offices": Office.objects.order_by("position", "name") if hq else [],
             "regions": office_regions() if hq else [],
             "new_for": office,
-            "rubrics": Rubric.objects.order_by("-roc_year", "-version") if office else [],
+            "rubrics": published_rubrics().order_by("-roc_year", "-version") if office else [],
         },
     )
 
@@ -149,7 +149,7 @@ def assessment_create(request):
     try:
         period = parse_period(request.POST.get("period", ""))
         rubric_id = parse_whole(request.POST.get("rubric"), label="評分表", where="rubric")
-        rubric = Rubric.objects.filter(pk=rubric_id).first() if rubric_id else None
+        rubric = published_rubrics().filter(pk=rubric_id).first() if rubric_id else None
         if rubric is None:
             raise DomainError("請選擇評分表", where="rubric")
         created = domain.create_assessment(

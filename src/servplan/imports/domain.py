@@ -42,7 +42,7 @@ from servplan.programs.domain import (
     load_program,
     rubric_spec,
 )
-from servplan.programs.models import Rubric
+from servplan.programs.models import Publication, Rubric
 
 
 class ImportRefused(DomainError):
@@ -254,7 +254,8 @@ def match_rubric(doc: ReadAssessment, office: Office | None) -> RubricMatch:
     what the import would create: the year's rubric when the year has none of HQ's, else one
     for the office, with how it differs from HQ's."""
     year = doc.period.roc_year
-    candidates = Rubric.objects.filter(roc_year=year).filter(
+    # HQ's drafts are not rubrics yet: an import is never filed under one.
+    candidates = Rubric.objects.filter(roc_year=year, status=Publication.PUBLISHED).filter(
         Q(office__isnull=True) | Q(office=office) if office is not None else Q(office__isnull=True)
     )
     ordered = sorted(candidates, key=lambda r: (r.office_id is not None, r.version, r.id))

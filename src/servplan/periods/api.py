@@ -27,7 +27,7 @@ from servplan.periods.api_schemas import (
 from servplan.periods.board import build_board, office_deadlines
 from servplan.periods.models import AssessmentPeriod
 from servplan.periods.views import period_for
-from servplan.programs.models import Rubric
+from servplan.programs.lookups import published_rubrics
 from servplan.review.models import ReviewRelease
 
 router = Router(tags=["periods"])
@@ -92,7 +92,7 @@ class OpenIn(Schema):
 )
 @refusals
 def open_period(request, payload: OpenIn):
-    rubric = Rubric.objects.filter(pk=payload.rubric).first()
+    rubric = published_rubrics().filter(pk=payload.rubric).first()
     if rubric is None:
         raise DomainError(f"找不到評分表 {payload.rubric}", where="rubric")
     row, created = domain.open_period(

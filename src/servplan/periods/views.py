@@ -16,7 +16,7 @@ from servplan.offices.models import Office
 from servplan.periods import domain
 from servplan.periods.board import STATUSES, build_board
 from servplan.periods.models import AssessmentPeriod
-from servplan.programs.models import Rubric
+from servplan.programs.lookups import published_rubrics
 from servplan.review.models import ReviewRelease
 
 
@@ -50,7 +50,9 @@ def _list(request, *, error: str = "", typed: dict | None = None, status: int = 
         "periods/period_list.html",
         {
             "rows": [(p, released.get(p.period)) for p in periods],
-            "rubrics": Rubric.objects.filter(office__isnull=True).order_by("-roc_year", "-version"),
+            "rubrics": published_rubrics()
+            .filter(office__isnull=True)
+            .order_by("-roc_year", "-version"),
             "error": error,
             "typed": typed or {},
         },
@@ -76,7 +78,7 @@ def period_open(request):
         except RocError as exc:
             raise DomainError(str(exc), where="period") from None
         rubric_id = parse_whole(typed["rubric"], label="評分表", where="rubric")
-        rubric = Rubric.objects.filter(pk=rubric_id).first() if rubric_id else None
+        rubric = published_rubrics().filter(pk=rubric_id).first() if rubric_id else None
         if rubric is None:
             raise DomainError("請選擇評分表", where="rubric")
         row, created = domain.open_period(

@@ -37,6 +37,7 @@ from servplan.plans.serializers import (
 )
 from servplan.plans.signing import plan_chain_state, plan_content_hash
 from servplan.programs.domain import build_outline, copy_outline
+from servplan.programs.lookups import hq_program
 from servplan.programs.models import (
     Facet,
     Measure,
@@ -91,6 +92,8 @@ def create_plan(
     outline whose items link to HQ's. A plan with an approval date is created as approved. Texts are
     cleaned (core.narrative).
     """
+    if program.is_draft:
+        raise DomainError(f"{program}尚未發布，不能據以建立執行計畫", where="program")
     if OfficePlan.objects.filter(office=office, roc_year=program.roc_year).exists():
         raise DomainError(f"{office.name} 已有 {program.roc_year} 年度執行計畫", where="program")
     title = " ".join(normalize(title).split())
@@ -115,7 +118,7 @@ def create_plan(
 def load_plan(*, data: dict) -> tuple[OfficePlan, bool]:
     """The plan of a data file (see data/samples/plan-*.yaml), created when the office has none for the year."""
     office = find_office(data["office"])
-    program = Program.objects.filter(roc_year=data["program"]).first()
+    program = hq_program(data["program"])
     if program is None:
         raise DomainError(f"找不到 {data['program']} 年度總處執行計畫", where="program")
     existing = OfficePlan.objects.filter(office=office, roc_year=program.roc_year).first()
@@ -137,7 +140,7 @@ def load_plan(*, data: dict) -> tuple[OfficePlan, bool]:
 
 def program_for_year(roc_year: int) -> Program | None:
     """The program a plan of `roc_year` follows: HQ's of that year, else its latest earlier one."""
-    return Program.objects.filter(roc_year__lte=roc_year).order_by("-roc_year").first()
+    return hq_program(roc_year, or_earlier=True)
 
 
 @transaction.atomic

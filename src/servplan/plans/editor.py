@@ -30,7 +30,8 @@ from servplan.plans.access import can_edit, can_start, get_plan_for_user
 from servplan.plans.checks import check_plan
 from servplan.plans.models import OfficePlan, PlanStatus
 from servplan.plans.serializers import plans_for_export
-from servplan.programs.models import Facet, Measure, Practice, Program, Strategy
+from servplan.programs.lookups import published_programs
+from servplan.programs.models import Facet, Measure, Practice, Strategy
 
 # How the forms write 執行期間: offered as suggestions, any text is taken.
 PERIOD_EXAMPLES = ["1~12 月", "每季", "每月", "每年 1 次", "6 月、12 月"]
@@ -195,7 +196,7 @@ def plan_new(request):
             "values": values,
             "errors": errors,
             "years": sorted(years, reverse=True),
-            "programs": Program.objects.order_by("-roc_year")[:3],
+            "programs": published_programs().order_by("-roc_year", "-version")[:3],
         },
         status=status,
     )

@@ -1,15 +1,10 @@
-"""Reference data in the admin. Rubrics are read-only here: they change through
-programs.domain.revise_rubric, which keeps the sums right and versions frozen rubrics."""
+"""Reference data in the admin, read-only: programs and rubrics change on HQ's pages
+(/hq/programs/, /hq/rubrics/) through programs.domain, which keeps published ones unchanged
+(a change is a new version), the rubric sums right and the audit trail."""
 
 from django.contrib import admin
 
 from servplan.programs.models import Program, Rubric, RubricCell, RubricDimension
-
-
-@admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["roc_year", "title", "issued_on", "letter_number"]
-    exclude = ["outline"]
 
 
 class ReadOnlyMixin:
@@ -23,6 +18,12 @@ class ReadOnlyMixin:
         return False
 
 
+@admin.register(Program)
+class ProgramAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["roc_year", "version", "status", "title", "issued_on", "letter_number"]
+    exclude = ["outline"]
+
+
 class RubricDimensionInline(ReadOnlyMixin, admin.TabularInline):
     model = RubricDimension
     fields = ["position", "name", "max_score", "scoring_focus"]
@@ -31,7 +32,7 @@ class RubricDimensionInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Rubric)
 class RubricAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["title", "roc_year", "version", "total_max", "office"]
+    list_display = ["title", "roc_year", "version", "status", "total_max", "office"]
     inlines = [RubricDimensionInline]
 
 

@@ -2,6 +2,9 @@
 
 A program's tree (面向 → 執行策略 → 具體作法) hangs off an `Outline`, so that an office's plan
 can own an adapted copy of the same tree without a second set of tables.
+
+Programs and rubrics are drafts while HQ writes them and published once issued; a published
+one changes only by a new version (programs.domain.versions, programs.domain.rubric_drafts).
 """
 
 from django.db import models
@@ -11,6 +14,22 @@ from django.utils.translation import pgettext_lazy
 from servplan.offices.models import Department, Office
 
 SCORE_DIGITS = {"max_digits": 7, "decimal_places": 1}
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("publication", "草稿")
+    PUBLISHED = "published", pgettext_lazy("publication", "已發布")
+
+
+def _status_field():
+    # Published by default: rows made outside HQ's pages (data files, imports) are issued
+    # ones; only HQ's start of a year or of a new version makes a draft, explicitly.
+    return models.CharField(
+        pgettext_lazy("publication", "狀態"),
+        max_length=20,
+        choices=Publication.choices,
+        default=Publication.PUBLISHED,
+    )
 
 
 class Outline(models.Model):
@@ -25,21 +44,57 @@ class Outline(models.Model):
 
 
 class Program(models.Model):
-    """HQ's 「○○年度提升服務效能執行計畫」, issued by letter."""
+    """HQ's 「○○年度提升服務效能執行計畫」, issued by letter.
 
-    roc_year = models.PositiveSmallIntegerField(pgettext_lazy("program", "年度"), unique=True)
+    A year has published versions 1, 2, … (each later one supersedes the one before, with
+    the reason HQ gave) and at most one draft. "HQ's program of year N" is the latest
+    published version (programs.lookups.hq_program); plans keep the version they started from.
+    """
+
+    roc_year = models.PositiveSmallIntegerField(pgettext_lazy("program", "年度"))
+    version = models.PositiveSmallIntegerField(pgettext_lazy("program", "版本"), default=1)
+    status = _status_field()
     title = models.CharField(pgettext_lazy("program", "名稱"), max_length=200)
     issued_on = models.DateField(pgettext_lazy("program", "函頒日期"), null=True, blank=True)
     letter_number = models.CharField(pgettext_lazy("program", "函號"), max_length=100, blank=True)
     outline = models.OneToOneField(Outline, on_delete=models.PROTECT, related_name="program")
+    # The program whose tree this one's was copied from (the version it revises, or last
+    # year's): its items are what this tree's items' `origin` point to.
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
+    )
+    # Set on publication: the year's previous published version.
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
+    )
+    reason = models.TextField(pgettext_lazy("program", "發布說明"), blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("program", "發布時間"), null=True, blank=True)
+    # Raised by every edit of a draft, so a form from an older page is refused (409).
+    revision = models.PositiveIntegerField(pgettext_lazy("program", "修改次數"), default=1)
 
     class Meta:
-        ordering = ["-roc_year"]
+        ordering = ["-roc_year", "-version"]
         verbose_name = pgettext_lazy("model", "總處執行計畫")
         verbose_name_plural = pgettext_lazy("model", "總處執行計畫")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roc_year", "version"],
+                condition=Q(status="published"),
+                name="program_published_version",
+            ),
+            models.UniqueConstraint(
+                fields=["roc_year"], condition=Q(status="draft"), name="program_one_draft"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.title
+        if self.status == Publication.DRAFT:
+            return f"{self.title}（草稿）"
+        return f"{self.title}（第 {self.version} 版）" if self.version > 1 else self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Publication.DRAFT
 
 
 class Facet(models.Model):
@@ -66,6 +121,7 @@ class Strategy(models.Model):
     position = models.PositiveSmallIntegerField()
     name = models.CharField(pgettext_lazy("tree", "執行策略"), max_length=100)
     # In a plan: HQ's program strategy this one was copied from (None: the office added it).
+    # In a program: the item of the program it was copied from (None: new in this one).
     origin = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
     )
@@ -115,6 +171,7 @@ class Practice(models.Model):
     target = models.TextField(pgettext_lazy("tree", "預期目標"), blank=True)
     # In a plan: HQ's program practice this one was copied from (None: the office added it).
     # HQ's items can't be removed from a plan, only marked 不適用 with a reason.
+    # In a program: the practice of the program it was copied from (None: new in this one).
     origin = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
     )
@@ -161,7 +218,9 @@ class PracticeDepartment(models.Model):
 class Rubric(models.Model):
     """考核項目及評分表: dimensions × items with a maximum per cell.
 
-    Frozen once an assessment uses it: a change makes a new version (domain.rubrics.revise_rubric).
+    Frozen once an assessment uses it: a change makes a new version (domain.revise_rubric).
+    HQ's pages edit drafts only; a published rubric changes by a new draft version
+    (domain.rubric_drafts), and offices are offered published ones only.
     """
 
     roc_year = models.PositiveSmallIntegerField(pgettext_lazy("rubric", "年度"))
@@ -180,6 +239,11 @@ class Rubric(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    status = _status_field()
+    reason = models.TextField(pgettext_lazy("rubric", "發布說明"), blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("rubric", "發布時間"), null=True, blank=True)
+    # Raised by every edit of a draft, so a form from an older page is refused (409).
+    revision = models.PositiveIntegerField(pgettext_lazy("rubric", "修改次數"), default=1)
 
     class Meta:
         ordering = ["-roc_year", "title", "-version"]
@@ -191,7 +255,12 @@ class Rubric(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（第 {self.version} 版）" if self.version > 1 else self.title
+        name = f"{self.title}（第 {self.version} 版）" if self.version > 1 else self.title
+        return f"{name}（草稿）" if self.status == Publication.DRAFT else name
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Publication.DRAFT
 
     @property
     def is_frozen(self) -> bool:

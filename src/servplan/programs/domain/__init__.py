@@ -1,4 +1,8 @@
-"""Changes to programs (their strategy trees) and rubrics."""
+"""Changes to programs (their strategy trees) and rubrics.
+
+Loading and copying trees and rubrics lives here; HQ's drafts, versions and publication in
+`versions` (programs), `tree` (a draft program's tree) and `rubric_drafts` (rubrics).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from servplan.core.errors import DomainError
 from servplan.core.narrative import clean_text, normalize
@@ -14,6 +19,7 @@ from servplan.core.parsing import check_length
 from servplan.core.roc import RocError, check_roc_year
 from servplan.core.scores import format_score
 from servplan.offices.models import Department, Office
+from servplan.programs.lookups import hq_program
 from servplan.programs.models import (
     Facet,
     Measure,
@@ -21,6 +27,7 @@ from servplan.programs.models import (
     Practice,
     PracticeDepartment,
     Program,
+    Publication,
     Rubric,
     RubricCell,
     RubricDimension,
@@ -162,8 +169,10 @@ def create_rubric(
     office: Office | None = None,
     version: int = 1,
     supersedes: Rubric | None = None,
+    status: str = Publication.PUBLISHED,
 ) -> Rubric:
-    """Store a validated rubric. Side effects: creates the rubric with its dimensions, items and cells."""
+    """Store a validated rubric (published unless HQ starts a draft: rubric_drafts).
+    Side effects: creates the rubric with its dimensions, items and cells."""
     validate_rubric(spec)
     rubric = Rubric.objects.create(
         roc_year=spec.roc_year,
@@ -172,7 +181,15 @@ def create_rubric(
         office=office,
         version=version,
         supersedes=supersedes,
+        status=status,
+        published_at=timezone.now() if status == Publication.PUBLISHED else None,
     )
+    fill_rubric(rubric=rubric, spec=spec)
+    return rubric
+
+
+def fill_rubric(*, rubric: Rubric, spec: RubricSpec) -> None:
+    """Create the items, dimensions and cells of a validated spec under an empty rubric."""
     items = {
         name: RubricItem.objects.create(rubric=rubric, position=position, name=name)
         for position, name in enumerate(spec.items, start=1)
@@ -194,7 +211,6 @@ def create_rubric(
             )
             for c in d.cells
         )
-    return rubric
 
 
 def rubric_spec(rubric: Rubric) -> RubricSpec:
@@ -239,8 +255,11 @@ def revise_rubric(*, rubric: Rubric, spec: RubricSpec) -> Rubric:
     rubric.dimensions.all().delete()
     rubric.items.all().delete()
     version, office, supersedes = rubric.version, rubric.office, rubric.supersedes
+    status = rubric.status
     rubric.delete()
-    return create_rubric(spec=spec, office=office, version=version, supersedes=supersedes)
+    return create_rubric(
+        spec=spec, office=office, version=version, supersedes=supersedes, status=status
+    )
 
 
 @transaction.atomic
@@ -376,13 +395,18 @@ def copy_outline(*, outline: Outline, from_program: bool) -> Outline:
 
 @transaction.atomic
 def load_program(*, data: dict) -> tuple[Program, bool]:
-    """The program of a data file, found by ROC year, created with its tree when missing."""
+    """The program of a data file, found by ROC year (HQ's latest published version of it),
+    created with its tree when the year has none, as its published version 1 (a draft HQ is
+    writing for the year stays a draft). `reason` is the publication's note.
+    Side effects: creates the Program and its tree (build_outline) when missing."""
     year = _year(data["roc_year"], what="總處執行計畫年度")
-    existing = Program.objects.filter(roc_year=year).first()
+    existing = hq_program(year)
     if existing:
         return existing, False
     program = Program.objects.create(
         roc_year=year,
+        reason=normalize(data.get("reason", "") or ""),
+        published_at=timezone.now(),
         title=check_length(_name(data["title"]), limit=200, label="計畫名稱", where="title"),
         issued_on=data.get("issued_on"),
         letter_number=check_length(
