@@ -133,8 +133,8 @@ def test_the_plan_cycle(browser, live_server, make, shots):
     assert approved in re.sub(r"[ \u3000]+", " ", text)
 
     # The clerk publishes it; the public opens it without logging in.
-    page.click("text=公開於公開資訊網頁")
-    expect(page.locator(".publication")).to_contain_text("已公開")
+    page.click(".publication button[type=submit]")
+    expect(page.locator(".publication")).to_contain_text("已公開", timeout=20_000)
     shots(page, "clerk-published")
     page.context.close()
     public = browser.new_context(locale="zh-TW").new_page()
