@@ -157,8 +157,8 @@ def test_a_bad_decision_is_400_and_outsiders_get_404(office_a, api, make):
 def test_offices_are_isolated(db, make, api):
     a, b = make.assessment(), make.assessment()
     clerk_a, clerk_b = make.user(office=a.office), make.user(office=b.office)
-    assert [row["id"] for row in api(clerk_a).get("/api/assessments/").json()] == [a.pk]
-    assert [row["id"] for row in api(clerk_b).get("/api/assessments/").json()] == [b.pk]
+    assert [row["id"] for row in api(clerk_a).get("/api/assessments/").json()["items"]] == [a.pk]
+    assert [row["id"] for row in api(clerk_b).get("/api/assessments/").json()["items"]] == [b.pk]
     for path in ("", "history/", "checks/"):
         assert api(clerk_a).get(f"/api/assessments/{b.pk}/{path}").status_code == 404
     assert api(clerk_a).post(f"/api/assessments/{b.pk}/submit/").status_code == 404
@@ -222,7 +222,7 @@ def test_history_lists_who_changed_what(office_a, api):
     clerk = api(people[Role.CLERK])
     clerk.patch(cell_url(a), {"score": 7, "version": 1})
     clerk.patch(cell_url(a), {"score": 8, "version": 2})
-    entries = clerk.get(f"/api/assessments/{a.pk}/history/").json()
+    entries = clerk.get(f"/api/assessments/{a.pk}/history/").json()["items"]
     scores = [e for e in entries if e["field"] == "score"]
     assert [(e["user"], e["old"], e["new"]) for e in scores] == [
         (people[Role.CLERK].username, "", "7"),

@@ -135,10 +135,10 @@ def test_a_second_plan_for_the_year_is_400(sample, make, api):
 def test_a_draft_is_seen_by_its_office_only(plan, people, api):
     for who in ["clerk", "chief", "admin"]:
         assert api(people[who]).get(url(plan)).status_code == 200, who
-        assert [p["id"] for p in api(people[who]).get("/api/plans/").json()] == [plan.pk]
+        assert [p["id"] for p in api(people[who]).get("/api/plans/").json()["items"]] == [plan.pk]
     for who in ["hq", "outsider"]:
         assert api(people[who]).get(url(plan)).status_code == 404, who
-        assert api(people[who]).get("/api/plans/").json() == [], who
+        assert api(people[who]).get("/api/plans/").json()["items"] == [], who
         assert api(people[who]).get(url(plan, tail="checks/")).status_code == 404, who
 
 
@@ -525,7 +525,7 @@ def test_history_lists_edits_and_sign_offs(plan, chain, api):
     api(chain[Role.SECTION_CHIEF]).post(
         url(plan, tail="signoffs/"), {"decision": "return", "comment": "補件"}
     )
-    entries = clerk.get(url(plan, tail="history/")).json()
+    entries = clerk.get(url(plan, tail="history/")).json()["items"]
     assert set(entries[0]) == {"user", "at", "object", "field", "old", "new"}
     rows = [(e["user"], e["object"], e["field"], e["new"]) for e in entries]
     assert (chain[Role.CLERK].username, "策略1／子策略1（1）", "target", "每季 1 場") in rows

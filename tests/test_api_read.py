@@ -31,9 +31,14 @@ def test_an_expired_token_is_401(db, make, client):
 def test_list_and_detail_follow_the_office(taitung, make, bearer, client):
     own = bearer(make.user(office=taitung.office))
     outsider = bearer(make.user(office=make.office()))
-    [row] = client.get("/api/assessments/", **own).json()
+    [row] = client.get("/api/assessments/", **own).json()["items"]
     assert row["total"] == {"max": 1000, "score": 939}
-    assert client.get("/api/assessments/", **outsider).json() == []
+    assert "dimensions" not in row and row["links"]["self"] == f"/api/assessments/{taitung.pk}/"
+    assert client.get("/api/assessments/", **outsider).json() == {
+        "items": [],
+        "count": 0,
+        "next": None,
+    }
     assert client.get(f"/api/assessments/{taitung.pk}/", **own).json()["id"] == taitung.pk
     assert client.get(f"/api/assessments/{taitung.pk}/", **outsider).status_code == 404
 
@@ -50,9 +55,10 @@ def test_plans(sample, make, bearer, client):
     from servplan.offices.models import Office
 
     own = bearer(make.user(office=Office.objects.get(name="苗栗區營業處")))
-    [plan] = client.get("/api/plans/", **own).json()
-    assert plan["kind"] == "plan" and plan["approved_on"] == "2023-03-21"
-    assert client.get(f"/api/plans/{plan['id']}/", **own).json()["roc_year"] == 112
+    [plan] = client.get("/api/plans/", **own).json()["items"]
+    assert plan["status"] and plan["approved_on"] == "2023-03-21" and "facets" not in plan
+    detail = client.get(plan["links"]["self"], **own).json()
+    assert detail["kind"] == "plan" and detail["roc_year"] == 112 and detail["facets"]
 
 
 def test_the_docs_page_loads_everything_from_this_site(db, client):

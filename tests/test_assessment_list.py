@@ -117,3 +117,33 @@ def test_office_filter_is_for_hq_and_shows_only_what_hq_may_see(world, make, as_
     assert 'name="office"' not in clerk.get(reverse("assessment-list")).text
     # office staff can't widen their list with the parameter
     assert elsewhere.pk not in rows(clerk, office=elsewhere.office_id)
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+def test_the_list_pages_keeping_the_filters(db, make, as_user, monkeypatch):
+    from servplan.core import listing
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    rubric = make.rubric(dimensions=1, items=1)
+    made = [make.assessment(rubric_=rubric) for _ in range(3)]
+    make.assessment(rubric_=rubric, period=(113, 1, 6))
+    client = as_user(make.user(role=Role.ADMIN))
+    first = client.get(reverse("assessment-list"), {"period": "114-1-6"}).text
+    assert "第 1 頁，共 2 頁（3 筆）" in first
+    assert 'href="?period=114-1-6&amp;page=2" rel="next">下一頁' in first
+    second = client.get(reverse("assessment-list"), {"period": "114-1-6", "page": "2"}).text
+    shown = {int(pk) for pk in re.findall(r'href="/assessments/(\d+)/"', second)}
+    assert shown == {made[2].pk} and 'rel="prev">上一頁' in second
+
+
+def test_hq_filters_by_region(db, make, as_user):
+    east = make.office()
+    east.region = "東區"
+    east.save()
+    a = make.submitted(make.assessment(office=east))
+    b = make.submitted(make.assessment())
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
+    assert set(rows(client, region="東區")) == {a.pk}
+    assert set(rows(client)) == {a.pk, b.pk}

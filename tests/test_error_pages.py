@@ -51,7 +51,7 @@ def test_django_s_own_english_404_messages_are_not_shown(taitung, make, as_user)
     response = clerk.get(reverse("assessment-evidence", args=[taitung.pk, 999999]))
     assert response.status_code == 404
     assert "matches the given query" not in page(response)
-    assert "找不到這個頁面" in page(response)
+    assert "找不到此佐證資料" in page(response)
 
 
 def test_403_shows_the_reason(db):

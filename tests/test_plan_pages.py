@@ -648,3 +648,35 @@ def test_the_plan_page_asks_a_fixed_number_of_queries(
     rows = doc(response).xpath("//tr[starts-with(@id, 'practice-')]")
     assert len(rows) == facets * practices
     assert bool(doc(response).xpath("//textarea")) == (role == Role.CLERK)
+
+
+# ---- the list ------------------------------------------------------------------------------
+
+
+def test_the_list_pages_and_filters_keeping_the_others(plan, people, make, as_user, monkeypatch):
+    from servplan.core import listing
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    later = make.plan(office=plan.office, roc_year=115)
+    client = as_user(people["clerk"])
+    first = client.get(reverse("plan-list"), {"status": "draft"}).text
+    assert f'href="/plans/{later.pk}/"' in first and f'href="/plans/{plan.pk}/"' not in first
+    assert 'href="?status=draft&amp;page=2" rel="next">下一頁' in first
+    second = client.get(reverse("plan-list"), {"status": "draft", "page": "2"}).text
+    assert f'href="/plans/{plan.pk}/"' in second
+    only = client.get(reverse("plan-list"), {"roc_year": str(plan.roc_year)}).text
+    assert f'href="/plans/{plan.pk}/"' in only and f'href="/plans/{later.pk}/"' not in only
+    assert "沒有符合篩選條件" in client.get(reverse("plan-list"), {"status": "approved"}).text
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_list_costs_the_same_queries_whatever_the_rows(
+    make, as_user, django_assert_num_queries, count
+):
+    office = make.office()
+    for year in range(110, 110 + count):
+        make.plan(office=office, roc_year=year)
+    client = as_user(make.user(office=office))
+    client.get(reverse("plan-list"))  # the session's first request loads more
+    with django_assert_num_queries(7):
+        assert client.get(reverse("plan-list")).status_code == 200

@@ -54,17 +54,17 @@ def test_the_history_hides_the_review_until_release(db, make, call):
         review_cell(cell_score=cell, user=hq, score="4", comment="複評意見祕密")
     mark_reviewed(assessment=a, user=hq)
     url = f"/api/assessments/{a.pk}/history/"
-    full = call(hq, "get", url).json()
+    full = call(hq, "get", url).json()["items"]
     review_fields = {"review_score", "review_comment"}
     assert sum(e["field"] in review_fields for e in full) == 4
     for user in (make.user(office=a.office), make.user(office=a.office, role=Role.MANAGER)):
-        shown = call(user, "get", url).json()
+        shown = call(user, "get", url).json()["items"]
         assert not [e for e in shown if e["field"] in review_fields]
         assert "複評意見祕密" not in str(shown)
         assert len(shown) == len(full) - 4  # not even the count of the hidden entries
     assert call(make.user(office=make.office()), "get", url).status_code == 404
     release_reviews(period=a.period, user=hq)
-    assert call(make.user(office=a.office), "get", url).json() == full
+    assert call(make.user(office=a.office), "get", url).json()["items"] == full
 
 
 def test_a_release_is_withdrawn_with_a_reason(db, make, call):

@@ -168,3 +168,53 @@ def test_only_a_lower_review_score_is_marked(done, make, as_user):
     director = make.user(office=done.office, role=Role.DIRECTOR)
     office_page = as_user(director).get(reverse("assessment-detail", args=[done.pk])).text
     assert '<span class="diff">-1</span>' in office_page and "<span>0</span>" not in office_page
+
+
+def link(assessment) -> str:
+    return f'href="{reverse("review-detail", args=[assessment.pk])}"'
+
+
+def test_the_list_shows_one_period_a_page_at_a_time(db, make, as_user, monkeypatch):
+    from servplan.core import listing
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    rubric = make.rubric(dimensions=1, items=1)
+    made = [make.submitted(make.assessment(rubric_=rubric)) for _ in range(3)]
+    older = make.submitted(make.assessment(rubric_=rubric, period=(113, 7, 12)))
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
+    newest = client.get(reverse("review-list")).text
+    assert link(made[0]) in newest and link(older) not in newest
+    assert 'href="?page=2" rel="next">' in newest
+    chosen = client.get(reverse("review-list"), {"period": "114-1-6", "status": "submitted"}).text
+    assert 'href="?period=114-1-6&amp;status=submitted&amp;page=2" rel="next">' in chosen
+    second = client.get(reverse("review-list"), {"period": "114-1-6", "page": "2"}).text
+    assert link(made[2]) in second and link(made[0]) not in second
+    past = client.get(reverse("review-list"), {"period": "113-7-12"}).text
+    assert link(older) in past and link(made[0]) not in past
+    assert "下一頁" not in past
+
+
+def test_the_list_filters_by_status_and_region(db, make, as_user):
+    east = make.office()
+    east.region = "東區"
+    east.save()
+    a = make.reviewed(make.assessment(office=east))
+    b = make.submitted(make.assessment())
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
+    reviewed = client.get(reverse("review-list"), {"status": "reviewed"}).text
+    assert link(a) in reviewed and link(b) not in reviewed
+    west = client.get(reverse("review-list"), {"region": "東區", "status": "submitted"}).text
+    assert link(a) not in west and "沒有符合篩選條件" in west
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_list_costs_the_same_queries_whatever_the_rows(
+    db, make, as_user, django_assert_num_queries, count
+):
+    rubric = make.rubric(dimensions=1, items=1)
+    for _ in range(count):
+        make.submitted(make.assessment(rubric_=rubric))
+    client = as_user(make.user(role=Role.HQ_REVIEWER))
+    client.get(reverse("review-list"))  # the session's first request loads more
+    with django_assert_num_queries(12):
+        assert client.get(reverse("review-list")).status_code == 200

@@ -22,23 +22,25 @@ from servplan.assessments.access import (
 )
 from servplan.assessments.api_schemas import (
     AssessmentDetail,
-    AssessmentOut,
+    AssessmentPage,
     CellSavedOut,
     DecisionOut,
-    HistoryEntryOut,
+    HistoryPage,
     ProblemOut,
     StatusOut,
 )
 from servplan.assessments.history import history_entries
+from servplan.assessments.models import Status as RecordStatus
 from servplan.assessments.sheet import (
-    assessment_to_dict,
     build_sheet,
     sheet_cells,
     sheet_queryset,
     sheet_review,
     sheet_to_dict,
+    summary_queryset,
 )
 from servplan.core.errors import DomainError
+from servplan.core.listing import filter_rows, paginate
 from servplan.core.roc import Period, RocError, parse_period
 from servplan.core.scores import to_json_number
 from servplan.offices.signing import signoff_json, waiting_json
@@ -105,13 +107,39 @@ def _load(request, assessment_id: int):
     return get_assessment_for_user(request.user, assessment_id, sheet_queryset())
 
 
+def summary_dict(a) -> dict:
+    """A list row: who, when, status and totals; the sheet itself only from the detail."""
+    return {
+        "id": a.id,
+        "office": a.office.name,
+        "office_code": a.office.code,
+        "region": a.office.region,
+        "period": a.period.as_dict(),
+        "status": a.status,
+        "assessed_on": a.assessed_on.isoformat() if a.assessed_on else None,
+        "total": {"max": to_json_number(a.total_max), "score": to_json_number(a.total_score)},
+        "links": {
+            "self": f"/api/assessments/{a.id}/",
+            "history": f"/api/assessments/{a.id}/history/",
+            "export": f"/api/assessments/{a.id}/export/",
+        },
+    }
+
+
 @router.get(
     "/assessments/",
-    response=answers({200: list[AssessmentOut]}),
-    summary="The assessments the user may see",
+    response=answers({200: AssessmentPage}, 400),
+    summary="The assessments the user may see, a page at a time (summaries)",
 )
 def list_assessments(request):
-    return [assessment_to_dict(a) for a in visible_assessments(request.user, sheet_queryset())]
+    """Summaries, a page at a time: {"items", "count", "next"}; `limit`/`offset` page,
+    `period` (114-1-6), `status`, `office` and `region` filter."""
+    rows = filter_rows(
+        visible_assessments(request.user, summary_queryset()),
+        request,
+        statuses=RecordStatus.values,
+    )
+    return paginate(request, rows, summary_dict)
 
 
 @router.get(
@@ -336,21 +364,23 @@ def checks(request, assessment_id: int):
     return [{"level": p.level, "where": p.where, "message": p.message} for p in problems]
 
 
+def history_dict(e) -> dict:
+    return {
+        "user": e.user.get_username() if e.user else None,
+        "at": e.at.isoformat(),
+        "object": e.object_label,
+        "field": e.field,
+        "old": e.old,
+        "new": e.new,
+    }
+
+
 @router.get(
     "/assessments/{assessment_id}/history/",
-    response=answers({200: list[HistoryEntryOut]}, 400, 404),
-    summary="The audit trail the user may read, oldest first",
+    response=answers({200: HistoryPage}, 400, 404),
+    summary="The audit trail the user may read, oldest first, a page at a time",
 )
 def history(request, assessment_id: int):
+    """The record's changes a page at a time: {"items", "count", "next"}."""
     assessment = get_assessment_for_user(request.user, assessment_id)
-    return [
-        {
-            "user": e.user.get_username() if e.user else None,
-            "at": e.at.isoformat(),
-            "object": e.object_label,
-            "field": e.field,
-            "old": e.old,
-            "new": e.new,
-        }
-        for e in history_entries(assessment, user=request.user)
-    ]
+    return paginate(request, history_entries(assessment, user=request.user), history_dict)

@@ -67,6 +67,34 @@ class AssessmentOut(Out):
     findings: list[SummaryRowOut]
 
 
+class LinksOut(Out):
+    self: str = Field(examples=["/api/assessments/1/"])
+    history: str
+    export: str
+
+
+class AssessmentSummaryOut(Out):
+    """A list row: the sheet itself comes only from the detail."""
+
+    id: int
+    office: str = Field(examples=["台東區營業處"])
+    office_code: str = Field(examples=["taitung"])
+    region: str
+    period: PeriodOut
+    status: Literal["draft", "in_signoff", "submitted", "reviewed"]
+    assessed_on: IsoDate | None
+    total: TotalOut
+    links: LinksOut
+
+
+class AssessmentPage(Out):
+    """A page of a list: `next` is the URL of the following page, null on the last."""
+
+    items: list[AssessmentSummaryOut]
+    count: int
+    next: str | None
+
+
 class CellOut(Out):
     id: int
     dimension: str
@@ -170,6 +198,12 @@ class HistoryEntryOut(Out):
     field: str
     old: str
     new: str
+
+
+class HistoryPage(Out):
+    items: list[HistoryEntryOut]
+    count: int
+    next: str | None
 
 
 # ---- findings, improvements, follow-ups, evidence (assessments.api_findings) ---------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from servplan.assessments.models import Assessment, CellScore, Finding, FollowUp
 from servplan.core.scores import to_json_number
@@ -79,6 +79,18 @@ def sheet_queryset() -> QuerySet[Assessment]:
             .prefetch_related(Prefetch("improvement__follow_ups", queryset=FollowUp.objects.all()))
             .order_by("cell__dimension__position", "cell__item__position"),
         ),
+    )
+
+
+def summary_queryset() -> QuerySet[Assessment]:
+    """Assessments for a list: office and both totals in one query (no cells loaded).
+
+    Sum skips unscored cells and gives None when none is scored, as the sheet's totals do.
+    """
+    return (
+        Assessment.objects.select_related("office")
+        .annotate(total_max=Sum("cells__max_score"), total_score=Sum("cells__score"))
+        .order_by("-roc_year", "-start_month", "office__position", "pk")
     )
 
 

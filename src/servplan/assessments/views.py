@@ -37,6 +37,7 @@ from servplan.assessments.models import (
 from servplan.assessments.sheet import build_sheet, sheet_queryset
 from servplan.assessments.standing import standing, with_signoffs
 from servplan.core.errors import DomainError
+from servplan.core.listing import office_regions, page_of
 from servplan.core.parsing import parse_version, parse_whole
 from servplan.core.roc import Period, RocError, parse_period, to_roc_year
 from servplan.offices.access import is_hq, membership
@@ -68,11 +69,12 @@ _STATUS_OF_FILTER = {"returned": Status.DRAFT, "mine": Status.IN_SIGNOFF}
 
 
 def _list_filters(request, assessments):
-    """The GET filters (status, period, office for HQ) as the form shows them, and the rows.
+    """The GET filters (status, period, office and region for HQ) as the form shows them,
+    and the rows (a queryset, or a list for the two filters standing() decides).
 
     A value that names nothing is ignored (the filter shows 全部), never a 500.
     """
-    chosen = {key: request.GET.get(key, "") for key in ("status", "period", "office")}
+    chosen = {key: request.GET.get(key, "") for key in ("status", "period", "office", "region")}
     status = chosen["status"] if chosen["status"] in dict(STATUS_FILTERS) else ""
     if status:
         assessments = assessments.filter(status=_STATUS_OF_FILTER.get(status, status))
@@ -84,15 +86,26 @@ def _list_filters(request, assessments):
         assessments = assessments.filter(
             roc_year=period.roc_year, start_month=period.start_month, end_month=period.end_month
         )
-    office = chosen["office"] if is_hq(request.user) and chosen["office"].isdigit() else ""
+    hq = is_hq(request.user)
+    office = chosen["office"] if hq and chosen["office"].isdigit() else ""
     if office:
         assessments = assessments.filter(office_id=int(office))
-    rows = [(a, standing(a, request.user)) for a in with_signoffs(assessments)]
-    if status == "returned":
-        rows = [(a, s) for a, s in rows if s.css == "returned"]
-    elif status == "mine":
-        rows = [(a, s) for a, s in rows if s.mine]
-    chosen.update(status=status, period=period.slug if period else "", office=office)
+    region = chosen["region"] if hq else ""
+    if region:
+        assessments = assessments.filter(office__region=region)
+    rows = with_signoffs(
+        assessments.order_by("-roc_year", "-start_month", "office__position", "pk")
+    )
+    if status in ("returned", "mine"):
+        # Decided in Python by standing(); the status filter above has already narrowed the
+        # rows to drafts or chains in progress, which HQ never sees and an office has few of.
+        css = "returned" if status == "returned" else None
+        rows = [
+            a
+            for a in rows
+            if (standing(a, request.user).css == css if css else standing(a, request.user).mine)
+        ]
+    chosen.update(status=status, period=period.slug if period else "", office=office, region=region)
     return chosen, rows
 
 
@@ -100,6 +113,7 @@ def _list_filters(request, assessments):
 def assessment_list(request):
     assessments = visible_assessments(request.user)
     chosen, rows = _list_filters(request, assessments)
+    page = page_of(request, rows)
     m = membership(request.user)
     office = m.office if m and m.office_id and can_create(request.user, m.office) else None
     periods = (
@@ -107,16 +121,19 @@ def assessment_list(request):
         .values_list("roc_year", "start_month", "end_month")
         .distinct()
     )
+    hq = is_hq(request.user)
     return render(
         request,
         "assessments/assessment_list.html",
         {
-            "rows": rows,
+            "page": page,
+            "rows": [(a, standing(a, request.user)) for a in page],
             "filtered": any(chosen.values()),
             "chosen": chosen,
             "status_filters": STATUS_FILTERS,
             "periods": [Period(*p) for p in periods],
-            "offices": Office.objects.order_by("position", "name") if is_hq(request.user) else [],
+            "offices": Office.objects.order_by("position", "name") if hq else [],
+            "regions": office_regions() if hq else [],
             "new_for": office,
             "rubrics": published_rubrics().order_by("-roc_year", "-version") if office else [],
         },

@@ -12,6 +12,7 @@ from servplan.assessments.access import can_review, get_assessment_for_user
 from servplan.assessments.api import PeriodField, PeriodIn, _period, refusals
 from servplan.assessments.api_schemas import StatusOut
 from servplan.core.errors import DomainError
+from servplan.core.listing import paginate
 from servplan.offices.access import membership
 from servplan.offices.domain import find_office
 from servplan.periods import domain
@@ -68,11 +69,12 @@ def _own_deadlines(request) -> dict:
 )
 def list_periods(request):
     """Every period HQ opened, newest first: {"items", "count", "next"}."""
-    periods = list(AssessmentPeriod.objects.select_related("rubric"))
+    periods = AssessmentPeriod.objects.select_related("rubric").order_by(
+        "-roc_year", "-start_month", "-end_month", "pk"
+    )
     released = {r.period: r for r in ReviewRelease.objects.all()}
     own = _own_deadlines(request)
-    items = [period_dict(p, released, own) for p in periods]
-    return {"items": items, "count": len(items), "next": None}
+    return paginate(request, periods, lambda p: period_dict(p, released, own))
 
 
 class OpenIn(Schema):

@@ -11,9 +11,10 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from servplan.api_schemas import answers, example
-from servplan.assessments.api import refusals
-from servplan.assessments.api_schemas import HistoryEntryOut, ProblemOut
+from servplan.assessments.api import history_dict, refusals
+from servplan.assessments.api_schemas import HistoryPage, ProblemOut
 from servplan.core.errors import DomainError
+from servplan.core.listing import filter_rows, paginate
 from servplan.offices.domain import find_office
 from servplan.offices.signing import signoff_json, waiting_json
 from servplan.plans import domain, history
@@ -22,6 +23,7 @@ from servplan.plans.api_schemas import (
     PlanDecisionOut,
     PlanDetail,
     PlanOut,
+    PlanPage,
     PlanStatusOut,
     PracticeOut,
     SectionsOut,
@@ -29,6 +31,7 @@ from servplan.plans.api_schemas import (
     StrategyTreeOut,
 )
 from servplan.plans.checks import check_plan
+from servplan.plans.models import OfficePlan, PlanStatus
 from servplan.plans.serializers import (
     plan_sections,
     plan_to_dict,
@@ -89,13 +92,39 @@ def _strategy(plan, strategy_id: int) -> Strategy:
     return strategy
 
 
+def plan_summary(plan) -> dict:
+    """A list row; the plan's tree (sections, facets, practices) only from the detail."""
+    return {
+        "id": plan.id,
+        "office": plan.office.name,
+        "office_code": plan.office.code,
+        "region": plan.office.region,
+        "roc_year": plan.roc_year,
+        "title": plan.title,
+        "status": plan.status,
+        "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
+        "links": {
+            "self": f"/api/plans/{plan.id}/",
+            "history": f"/api/plans/{plan.id}/history/",
+            "export": f"/api/plans/{plan.id}/export/",
+        },
+    }
+
+
 @router.get(
     "/plans/",
-    response=answers({200: list[PlanOut]}),
-    summary="The plans the user may see",
+    response=answers({200: PlanPage}, 400),
+    summary="The plans the user may see, a page at a time (summaries)",
 )
 def list_plans(request):
-    return [plan_to_dict(p) for p in visible_plans(request.user, plans_for_export())]
+    """Summaries, a page at a time: {"items", "count", "next"}; `limit`/`offset` page,
+    `roc_year`, `status`, `office` and `region` filter."""
+    rows = visible_plans(
+        request.user,
+        OfficePlan.objects.select_related("office").order_by("-roc_year", "office__position", "pk"),
+    )
+    rows = filter_rows(rows, request, statuses=PlanStatus.values, period=False)
+    return paginate(request, rows, plan_summary)
 
 
 class StartIn(Schema):
@@ -449,19 +478,10 @@ def reopen_plan(request, plan_id: int, payload: ReasonIn):
 
 @router.get(
     "/plans/{plan_id}/history/",
-    response=answers({200: list[HistoryEntryOut]}, 400, 404),
-    summary="The plan's audit trail, oldest first",
+    response=answers({200: HistoryPage}, 400, 404),
+    summary="The plan's audit trail, oldest first, a page at a time",
 )
 def plan_history(request, plan_id: int):
+    """The plan's changes a page at a time: {"items", "count", "next"}."""
     plan = get_plan_for_user(request.user, plan_id)
-    return [
-        {
-            "user": e.user.get_username() if e.user else None,
-            "at": e.at.isoformat(),
-            "object": e.object_label,
-            "field": e.field,
-            "old": e.old,
-            "new": e.new,
-        }
-        for e in history.plan_history(plan)
-    ]
+    return paginate(request, history.plan_history(plan), history_dict)

@@ -6,7 +6,13 @@ from typing import Literal
 from pydantic import Field
 
 from servplan.api_schemas import IsoDate, IsoDateTime, Out
-from servplan.assessments.api_schemas import DecisionOut, ReopenedOut, SignOffOut, WaitingOut
+from servplan.assessments.api_schemas import (
+    DecisionOut,
+    LinksOut,
+    ReopenedOut,
+    SignOffOut,
+    WaitingOut,
+)
 
 PlanStatus = Literal["draft", "submitted", "approved", "published"]
 
@@ -68,6 +74,26 @@ class PlanOut(SectionsOut):
     status: PlanStatus
     approved_on: IsoDate | None
     facets: list[FacetOut]
+
+
+class PlanSummaryOut(Out):
+    """A list row: the plan's tree comes only from the detail."""
+
+    id: int
+    office: str = Field(examples=["苗栗區營業處"])
+    office_code: str = Field(examples=["miaoli"])
+    region: str
+    roc_year: int = Field(examples=[112])
+    title: str
+    status: PlanStatus
+    approved_on: IsoDate | None
+    links: LinksOut
+
+
+class PlanPage(Out):
+    items: list[PlanSummaryOut]
+    count: int
+    next: str | None
 
 
 class ChainStepOut(Out):

@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from servplan.core.errors import DomainError
-from servplan.offices.access import membership
+from servplan.core.listing import office_regions, page_of
+from servplan.offices.access import is_hq, membership
+from servplan.offices.models import Office
 from servplan.plans import domain, history
 from servplan.plans.access import can_start, get_plan_for_user, visible_plans
 from servplan.plans.editor import page_context
@@ -15,10 +17,48 @@ from servplan.plans.serializers import plans_for_export
 
 @login_required
 def plan_list(request):
-    plans = visible_plans(request.user).select_related("office", "program")
+    """A page of plans; GET filters 年度, 狀態 and, for HQ, 區營業處 and 地區 (a value that
+    names nothing is ignored, as on the assessment list)."""
+    visible = visible_plans(request.user)
+    hq = is_hq(request.user)
+    chosen = {key: request.GET.get(key, "") for key in ("roc_year", "status", "office", "region")}
+    plans = visible.select_related("office", "program").order_by(
+        "-roc_year", "office__position", "pk"
+    )
+    if chosen["roc_year"].isdigit():
+        plans = plans.filter(roc_year=int(chosen["roc_year"]))
+    else:
+        chosen["roc_year"] = ""
+    if chosen["status"] in PlanStatus.values:
+        plans = plans.filter(status=chosen["status"])
+    else:
+        chosen["status"] = ""
+    if hq and chosen["office"].isdigit():
+        plans = plans.filter(office_id=int(chosen["office"]))
+    else:
+        chosen["office"] = ""
+    if hq and chosen["region"]:
+        plans = plans.filter(office__region=chosen["region"])
+    else:
+        chosen["region"] = ""
     m = membership(request.user)
     starts = bool(m and m.office_id and can_start(request.user, m.office))
-    return render(request, "plans/plan_list.html", {"plans": plans, "can_start": starts})
+    years = visible.order_by("-roc_year").values_list("roc_year", flat=True).distinct()
+    offices = Office.objects.order_by("position", "name") if hq else []
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "page": page_of(request, plans),
+            "can_start": starts,
+            "chosen": chosen,
+            "filtered": any(chosen.values()),
+            "years": list(years),
+            "statuses": PlanStatus.choices,
+            "offices": offices,
+            "regions": office_regions() if hq else [],
+        },
+    )
 
 
 @login_required

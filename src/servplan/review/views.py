@@ -1,7 +1,5 @@
 """HQ review pages (複評). Every change goes through servplan.review.domain."""
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,8 +11,10 @@ from servplan.assessments.domain import Conflict
 from servplan.assessments.models import CellScore, Status
 from servplan.assessments.sheet import build_sheet, sheet_queryset
 from servplan.core.errors import DomainError
+from servplan.core.listing import office_regions, page_of
 from servplan.core.parsing import parse_version
 from servplan.core.roc import Period, RocError, parse_period
+from servplan.offices.models import Office
 from servplan.periods.rules import gate
 from servplan.review import domain
 
@@ -27,23 +27,54 @@ def _hq_only(request) -> None:
 
 @login_required
 def review_list(request):
+    """One period's submitted and reviewed assessments a page at a time (the newest period
+    unless `?period=` picks another), filtered by 狀態, 區營業處 and 地區."""
     _hq_only(request)
-    assessments = (
-        visible_assessments(request.user)
-        .filter(status__in=[Status.SUBMITTED, Status.REVIEWED])
-        .select_related("office", "rubric")
+    visible = visible_assessments(request.user).filter(
+        status__in=[Status.SUBMITTED, Status.REVIEWED]
     )
-    periods = defaultdict(list)
-    for a in assessments:
-        periods[a.period].append(a)
+    periods = [
+        Period(*p)
+        for p in visible.order_by("-roc_year", "-start_month", "-end_month")
+        .values_list("roc_year", "start_month", "end_month")
+        .distinct()
+    ]
+    chosen = {key: request.GET.get(key, "") for key in ("period", "status", "office", "region")}
+    try:
+        period = parse_period(chosen["period"]) if chosen["period"] else None
+    except RocError:
+        period = None
+    if period not in periods:
+        period = periods[0] if periods else None
+    rows = visible.none()
+    if period:
+        rows = visible.filter(
+            roc_year=period.roc_year, start_month=period.start_month, end_month=period.end_month
+        )
+    if chosen["status"] in (Status.SUBMITTED, Status.REVIEWED):
+        rows = rows.filter(status=chosen["status"])
+    else:
+        chosen["status"] = ""
+    if chosen["office"].isdigit():
+        rows = rows.filter(office_id=int(chosen["office"]))
+    else:
+        chosen["office"] = ""
+    if chosen["region"]:
+        rows = rows.filter(office__region=chosen["region"])
+    chosen["period"] = period.slug if period else ""
+    rows = rows.select_related("office", "rubric").order_by("office__position", "pk")
     return render(
         request,
         "review/review_list.html",
         {
-            "periods": [
-                {"summary": domain.release_summary(p), "assessments": rows}
-                for p, rows in sorted(periods.items(), reverse=True)
-            ]
+            "summary": domain.release_summary(period) if period else None,
+            "page": page_of(request, rows),
+            "periods": periods,
+            "chosen": chosen,
+            "filtered": any(chosen[key] for key in ("status", "office", "region")),
+            "statuses": [(s.value, s.label) for s in (Status.SUBMITTED, Status.REVIEWED)],
+            "offices": Office.objects.order_by("position", "name"),
+            "regions": office_regions(),
         },
     )
 
