@@ -22,11 +22,14 @@ def clerk(shipped, make):
 
 def test_everyone_lists_the_published_programs_hq_the_drafts_too(shipped, hq, clerk, api):
     draft = start_program(user=hq, roc_year=115)
-    years = [(p["roc_year"], p["status"]) for p in api(clerk).get("/api/programs/").json()]
-    assert years == [(114, "published"), (112, "published")]
-    body = api(hq).get("/api/programs/").json()
-    assert [(p["roc_year"], p["status"]) for p in body][0] == (115, "draft")
-    assert body[0]["copied_from"] == hq_program(114).pk and body[0]["revision"] == 1
+    page = api(clerk).get("/api/programs/").json()
+    years = [(p["roc_year"], p["status"]) for p in page["items"]]
+    assert years == [(114, "published"), (112, "published")] and page["count"] == 2
+    body = api(hq).get("/api/programs/?limit=1").json()
+    assert [(p["roc_year"], p["status"]) for p in body["items"]] == [(115, "draft")]
+    assert body["items"][0]["copied_from"] == hq_program(114).pk
+    assert body["count"] == 3 and "offset=1" in body["next"]
+    assert api(hq).get("/api/programs/?limit=0").status_code == 400
     assert api(clerk).get(f"/api/programs/{draft.pk}/").status_code == 404
     assert api(hq).get(f"/api/programs/{draft.pk}/").status_code == 200
 

@@ -13,9 +13,10 @@ from pydantic import Field
 from servplan.api_schemas import answers, example
 from servplan.assessments.api import refusals
 from servplan.core.errors import DomainError
+from servplan.core.listing import paginate
 from servplan.core.parsing import parse_whole
 from servplan.programs.access import get_program_for_user, visible_programs
-from servplan.programs.api_schemas import ProgramDetail, ProgramOut
+from servplan.programs.api_schemas import ProgramDetail, ProgramPage
 from servplan.programs.domain import versions
 from servplan.programs.lookups import published_programs
 from servplan.programs.models import Program
@@ -33,13 +34,13 @@ def _detail(user, pk: int) -> dict:
 
 @router.get(
     "/programs/",
-    response=answers({200: list[ProgramOut]}),
-    summary="HQ's programs the user may see: published ones (HQ sees drafts too)",
+    response=answers({200: ProgramPage}, 400),
+    summary="HQ's programs the user may see, a page at a time: published ones (HQ sees drafts)",
 )
 def list_programs(request):
-    return [
-        program_to_dict(p) for p in visible_programs(request.user).order_by("-roc_year", "-version")
-    ]
+    """{"items", "count", "next"}, newest year and version first; `limit`/`offset` page."""
+    rows = visible_programs(request.user).order_by("-roc_year", "-version", "pk")
+    return paginate(request, rows, program_to_dict)
 
 
 @router.get(

@@ -54,3 +54,9 @@ class ProgramOut(Out):
 
 class ProgramDetail(ProgramOut):
     facets: list[ProgramFacetOut]
+
+
+class ProgramPage(Out):
+    items: list[ProgramOut]
+    count: int
+    next: str | None
