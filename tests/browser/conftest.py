@@ -6,6 +6,18 @@ import pytest
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def patient_expectations():
+    """Wait up to 15 s for what a page should show (Playwright's default is 5 s): on a busy
+    2-core CI machine a save that re-renders a large plan can queue behind another. Waiting
+    longer makes no test pass that should fail; it only stops slow machines failing them."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium per module, closed before other modules start their own event loop.

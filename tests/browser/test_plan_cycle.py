@@ -96,7 +96,8 @@ def test_the_plan_cycle(browser, live_server, make, shots):
 
     # a practice left without 執行期間: the submit is refused and says why
     page.locator(f"#period-{first.pk}").fill("")
-    expect(page.locator(f"#pmsg-{first.pk}")).to_contain_text("已儲存")
+    page.locator(f"#period-{first.pk}").press("Tab")
+    expect(page.locator(f"#pmsg-{first.pk}")).to_contain_text("已儲存", timeout=15_000)
     page.click("#plan-submit")
     expect(page.locator(".messages")).to_contain_text("執行期間")
     plan.refresh_from_db()
