@@ -133,3 +133,18 @@ def test_period_with_worker_processes(taitung, make, tmp_path):
         assert "939" in pdf_text(archive.read(names[0]))
     with pytest.raises(CommandError, match="--jobs 不可為負數"):
         call_command("export", "period", "114-1-6", "--jobs", "-1", stdout=StringIO())
+
+
+def test_period_failure_leaves_no_file(taitung, tmp_path):
+    target = tmp_path / "none.zip"
+    with pytest.raises(CommandError, match="不支援的格式「rtf」"):
+        call_command(
+            "export", "period", "114-1-6", "--format", "rtf", "-o", str(target), stdout=StringIO()
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_period_into_a_missing_folder_says_where(taitung, tmp_path):
+    target = tmp_path / "missing" / "all.zip"
+    with pytest.raises(CommandError, match="無法寫入「.*all.zip」"):
+        call_command("export", "period", "114-1-6", "-o", str(target), stdout=StringIO())

@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     # For /api/docs: Swagger UI from django-ninja's own static files, not a CDN (the CSP
     # allows scripts only from this site, and offices run without the internet).
     "ninja",
+    # Background jobs (the period ZIP): Django's Tasks API, backported, with its queue kept
+    # in this database, so SQLite and PostgreSQL alike need no broker.
+    "django_tasks",
+    "django_tasks_db",
     "servplan.core",
     "servplan.audit",
     "servplan.offices",
@@ -92,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+
+# The worker is `servplan db_worker` (started by `servplan serve` and the demo; README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

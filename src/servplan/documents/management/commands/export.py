@@ -46,15 +46,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, what: str, **options):
         try:
-            content, default_name = getattr(self, f"_{what}")(options)
+            if what == "period":
+                path, size = self._period(options)
+            else:
+                content, default_name = getattr(self, f"_{what}")(options)
+                path = Path(options.get("output") or default_name)
+                try:
+                    path.write_bytes(content)
+                except OSError as exc:
+                    raise CommandError(f"無法寫入「{path}」：{exc.strerror}") from exc
+                size = len(content)
         except (DomainError, RocError) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from exc
-        path = Path(options.get("output") or default_name)
-        try:
-            path.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"無法寫入「{path}」：{exc.strerror}") from exc
-        self.stdout.write(f"已輸出：{path}（{len(content):,} 位元組）")
+        self.stdout.write(f"已輸出：{path}（{size:,} 位元組）")
 
     def _assessment(self, options):
         from servplan.documents.export import export_assessment
@@ -76,18 +80,37 @@ class Command(BaseCommand):
         result = export_plan(plan, fmt=options["format"])
         return result.content, result.filename
 
-    def _period(self, options):
+    def _period(self, options) -> tuple[Path, int]:
+        """The ZIP is written straight to a file beside the output (never whole in memory),
+        renamed to it once complete: a failed run leaves no half-written archive."""
         from servplan.documents.batch import export_period
 
         period = parse_period(options["period"])
-        bar = ProgressBar(self.stderr)
         if options["jobs"] < 0:
             raise CommandError("--jobs 不可為負數")
-        content = export_period(
-            period, fmt=options["format"], progress=bar, workers=options["jobs"]
-        )
+        fmt = options["format"].strip().lower()
+        path = Path(options.get("output") or f"forms-{period.slug}-{fmt}.zip")
+        partial = path.with_name(f"{path.name}.part")
+        try:
+            stream = partial.open("wb")
+        except OSError as exc:
+            raise CommandError(f"無法寫入「{path}」：{exc.strerror}") from exc
+        bar = ProgressBar(self.stderr)
+        try:
+            with stream:
+                export_period(
+                    period,
+                    fmt=options["format"],
+                    target=stream,
+                    progress=bar,
+                    workers=options["jobs"],
+                )
+            partial.replace(path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         bar.finish()
-        return content, f"forms-{period.slug}-{options['format'].strip().lower()}.zip"
+        return path, path.stat().st_size
 
 
 class ProgressBar:
