@@ -193,3 +193,72 @@ class TypoCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wrong} → {self.right}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("export status", "排隊中")
+    RUNNING = "running", pgettext_lazy("export status", "產生中")
+    DONE = "done", pgettext_lazy("export status", "已完成")
+    FAILED = "failed", pgettext_lazy("export status", "失敗")
+
+
+ACTIVE_EXPORT = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+class PeriodExport(models.Model):
+    """One period ZIP HQ asked for from the board (every office's PDF forms, or its data),
+    built by a background job (periods.tasks) that keeps `done`/`total` up to date, so the
+    progress bar reads this row and survives a reload. Only the latest finished ZIP of a
+    period and format is kept (periods.exports)."""
+
+    period = models.ForeignKey(AssessmentPeriod, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(pgettext_lazy("export", "格式"), max_length=10)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        pgettext_lazy("export", "狀態"),
+        max_length=10,
+        choices=ExportStatus.choices,
+        default=ExportStatus.QUEUED,
+    )
+    done = models.PositiveIntegerField(pgettext_lazy("export", "已完成檔案數"), default=0)
+    total = models.PositiveIntegerField(pgettext_lazy("export", "檔案總數"), default=0)
+    current = models.CharField(
+        pgettext_lazy("export", "最近完成的檔案"), max_length=200, blank=True
+    )
+    error = models.TextField(pgettext_lazy("export", "錯誤訊息"), blank=True)
+    file = models.FileField(pgettext_lazy("export", "ZIP 檔"), upload_to="exports/", blank=True)
+    size = models.PositiveBigIntegerField(pgettext_lazy("export", "位元組"), default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("export", "申請時間"), auto_now_add=True)
+    finished_at = models.DateTimeField(pgettext_lazy("export", "完成時間"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = pgettext_lazy("model", "期間 ZIP 匯出")
+        verbose_name_plural = pgettext_lazy("model", "期間 ZIP 匯出")
+        constraints = [
+            # One job at a time per period and format: a second click joins the first.
+            models.UniqueConstraint(
+                fields=["period", "format"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_export_per_format",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.format} ZIP"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_EXPORT
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 0
+
+    @property
+    def filename(self) -> str:
+        """As `servplan export period` names it: forms-115-1-6-pdf.zip."""
+        return f"forms-{self.period.slug}-{self.format}.zip"
