@@ -430,6 +430,21 @@ def opened_and_released(w):
     return opened(w)
 
 
+def finished_export(w):
+    """The world's period's data ZIP, built as the background job builds it."""
+    from servplan.periods import exports
+    from servplan.periods.models import AssessmentPeriod
+
+    opened(w)
+    row = exports.start_export(
+        period=AssessmentPeriod.objects.get(roc_year=114, start_month=1, end_month=6),
+        fmt="json",
+        user=w.users["hq_reviewer"],
+    )
+    exports.build_export(export_id=row.pk)
+    return {"pk": row.pk}
+
+
 def new_period(w, deadline="115 年 7 月 15 日"):
     return {"period": "115-1-6", "rubric": w.assessment.rubric_id, "deadline": deadline}
 
@@ -778,6 +793,11 @@ RULES: dict[str, Rule] = {
     "period-unit-export": Rule("GET", hq, kwargs=lambda w: {**PERIOD_UNIT(w), "fmt": "xlsx"}),
     "period-unit-chart": Rule("GET", hq, kwargs=PERIOD_UNIT),
     "period-aids": Rule("GET", hq, kwargs=opened),
+    "period-exports": Rule("GET", hq, kwargs=opened),
+    "period-export-start": Rule(
+        "POST", hq, kwargs=opened, data=lambda w: {"format": "csv"}, write=True
+    ),
+    "period-export-download": Rule("GET", hq, kwargs=finished_export),
     "period-office-trend": Rule("GET", hq, kwargs=OFFICE_CODE),
     "period-office-trend-export": Rule(
         "GET", hq, kwargs=lambda w: {**OFFICE_CODE(w), "fmt": "csv"}

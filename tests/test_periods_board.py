@@ -174,8 +174,8 @@ def test_the_board_asks_a_fixed_number_of_queries(
     domain.move_deadline(period=period, deadline=TODAY, reason="延長", user=hq, office=offices[-1])
     client = as_user(hq)
     # session, user, membership, the period, active offices, their chains, the period's
-    # assessments, their sign-offs (with acceptances), the overrides, the release
-    with django_assert_num_queries(10):
+    # assessments, their sign-offs (with acceptances), the overrides, the release, the ZIPs
+    with django_assert_num_queries(11):
         response = client.get(board_url(period))
     assert len(re.findall(r'<tr id="office-', response.text)) == count
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servplan.periods import aids_views, compare_views, mapping_views, views
+from servplan.periods import aids_views, compare_views, export_views, mapping_views, views
 
 urlpatterns = [
     path("review/periods/", views.period_list, name="period-list"),
@@ -8,6 +8,18 @@ urlpatterns = [
     path("review/periods/<str:slug>/", views.period_board, name="period-board"),
     path("review/periods/<str:slug>/deadline/", views.period_deadline, name="period-deadline"),
     path("review/periods/<str:slug>/close/", views.period_close, name="period-close"),
+    # the period ZIP, built in the background
+    path("review/periods/<str:slug>/exports/", export_views.export_panel, name="period-exports"),
+    path(
+        "review/periods/<str:slug>/exports/start/",
+        export_views.export_start,
+        name="period-export-start",
+    ),
+    path(
+        "review/exports/<int:pk>/download/",
+        export_views.export_download,
+        name="period-export-download",
+    ),
     path("review/assessments/<int:pk>/accept/", views.accept, name="review-accept"),
     path("review/assessments/<int:pk>/return/", views.return_submission, name="review-return"),
     # HQ's comparison and reviewer aids

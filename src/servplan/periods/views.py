@@ -97,6 +97,8 @@ def _board(request, row: AssessmentPeriod, *, error: str = "", status: int = 200
         status=request.GET.get("status", ""),
         region=request.GET.get("region", ""),
     )
+    from servplan.periods.export_views import panel_context
+
     return render(
         request,
         "periods/period_board.html",
@@ -106,6 +108,7 @@ def _board(request, row: AssessmentPeriod, *, error: str = "", status: int = 200
             "statuses": STATUSES,
             "released": ReviewRelease.objects.filter(**row.period.as_dict()).first(),
             "error": error,
+            **panel_context(row),
         },
         status=status,
     )
