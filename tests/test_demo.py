@@ -145,3 +145,19 @@ def test_reset_deletes_the_sqlite_file_and_builds_it_again(tmp_path):
     reset = run("demo", "--no-serve", "--reset")
     assert reset.returncode == 0, reset.stderr
     assert f"已刪除示範資料庫 {db}" in reset.stdout and "已載入" in reset.stdout
+
+
+def test_the_demo_server_runs_the_task_worker(sample, monkeypatch):
+    """`make demo` serves through exec_gunicorn with the hooks that start (and stop) the
+    background task worker, as `servplan serve` does (tests/test_serve.py runs them)."""
+    from servplan.core.management.commands import demo
+    from servplan.core.management.commands.serve import gunicorn_args
+
+    started = {}
+    monkeypatch.setattr(demo, "exec_gunicorn", lambda **kwargs: started.update(kwargs))
+    out = StringIO()
+    call_command("demo", "--port", "8123", stdout=out)
+    assert started["port"] == 8123 and started.get("task_worker", True)
+    args = gunicorn_args(host="127.0.0.1", port=8123, workers=1)
+    assert args[args.index("--config") + 1] == "python:servplan.core.gunicorn_hooks"
+    assert "背景工作程序" in out.getvalue()

@@ -1,5 +1,6 @@
 """`servplan serve`: several instances on one machine each keep their own gunicorn control socket."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -7,6 +8,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from servplan.core.management.commands.serve import gunicorn_args
 
@@ -68,3 +71,86 @@ def test_two_instances_start_side_by_side(tmp_path):
             os.killpg(server.pid, signal.SIGTERM)
         for server in servers:
             server.wait(timeout=30)
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def running(pid: int) -> bool:
+    """Alive, not a zombie waiting for a parent to reap it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def wait_for(condition, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.2)
+
+
+def start_server(tmp_path, *args: str) -> tuple[subprocess.Popen, int]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "servplan.settings.base",
+        "SERVPLAN_VAR": str(tmp_path),
+    }
+    migrated = subprocess.run([SERVPLAN, "migrate"], env=env, capture_output=True, timeout=300)
+    assert migrated.returncode == 0, migrated.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [SERVPLAN, "serve", "--port", str(port), "--workers", "1", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    wait_for(lambda: answers(port) or server.poll() is not None, "the server answers")
+    assert server.poll() is None, "the server stopped"
+    return server, port
+
+
+def task_workers(server: subprocess.Popen) -> list[int]:
+    return [c for c in children(server.pid) if "db_worker" in command_line(c)]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_the_server_runs_the_task_worker_and_stops_it(tmp_path, stop):
+    """`servplan serve` starts the django-tasks worker as its child; stopping the server
+    (or killing it outright) stops the worker too."""
+    server, _ = start_server(tmp_path)
+    try:
+        wait_for(lambda: task_workers(server), "the task worker runs")
+        [worker] = task_workers(server)
+        assert "--no-reload" in command_line(worker)
+        os.kill(server.pid, stop)  # the server alone, not its process group
+        server.wait(timeout=60)
+        wait_for(lambda: not running(worker), "the task worker stopped")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+
+
+def test_the_worker_can_be_left_to_run_on_its_own(tmp_path):
+    server, _ = start_server(tmp_path, "--no-task-worker")
+    try:
+        assert "--config" not in gunicorn_args(
+            host="127.0.0.1", port=1, workers=1, task_worker=False
+        )
+        assert not task_workers(server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

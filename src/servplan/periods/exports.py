@@ -34,6 +34,7 @@ EXPORT_FORMATS = {
     "json": "資料（JSON）",
 }
 FAILED_MESSAGE = "產生 ZIP 時發生未預期的錯誤，請稍後再試；若仍失敗請洽系統管理員。"
+INTERRUPTED_MESSAGE = "背景工作程序停止，ZIP 未完成，請重新產生。"
 
 
 def visible_export(user, pk: int) -> PeriodExport:
@@ -121,9 +122,10 @@ def build_export(*, export_id: int) -> PeriodExport | None:
     nothing (returns None) unless the row is still queued (a job delivered twice runs once).
     Side effects: the row running, then done with its file and size (the older finished ZIPs
     of that period and format, rows and files, deleted) or failed with a Chinese message
-    (a DomainError's, or FAILED_MESSAGE with the error logged; the partial file deleted);
-    an audit entry (no user: the job) either way. An unexpected error is raised again after
-    that, so the task queue records it too.
+    (a DomainError's; FAILED_MESSAGE with the error logged; INTERRUPTED_MESSAGE when the
+    worker is stopped mid-job; the partial file deleted); an audit entry (no user: the job)
+    either way. Anything but a DomainError is raised again after that, so the task queue
+    records it too (and a stopping worker stops).
     """
     from servplan.documents.batch import export_period
 
@@ -143,15 +145,19 @@ def build_export(*, export_id: int) -> PeriodExport | None:
                 row.period.period, fmt=row.format, target=stream, progress=_Progress(row)
             )
         os.replace(partial, path)
-    except Exception as exc:
+    except BaseException as exc:
         partial.unlink(missing_ok=True)
-        expected = isinstance(exc, DomainError)
-        if not expected:
+        if isinstance(exc, DomainError):
+            _finish(row, status=ExportStatus.FAILED, error=exc.message)
+            return row
+        if isinstance(exc, Exception):
             logger.exception("period export %s failed", export_id)
-        _finish(row, status=ExportStatus.FAILED, error=exc.message if expected else FAILED_MESSAGE)
-        if not expected:
-            raise
-        return row
+        _finish(
+            row,
+            status=ExportStatus.FAILED,
+            error=FAILED_MESSAGE if isinstance(exc, Exception) else INTERRUPTED_MESSAGE,
+        )
+        raise
     _finish(row, status=ExportStatus.DONE, file=name, size=path.stat().st_size, done=total)
     _drop_older(row)
     return row

@@ -177,6 +177,9 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
-        self.stdout.write(f"\n請開啟 http://127.0.0.1:{port}/ 登入。按 Ctrl+C 結束。")
+        self.stdout.write(
+            f"\n請開啟 http://127.0.0.1:{port}/ 登入。背景工作程序（產生整期 ZIP 等）"
+            "隨網站啟動，按 Ctrl+C 一併結束。"
+        )
         self.stdout.flush()
         exec_gunicorn(host="127.0.0.1", port=port, workers=default_workers())

@@ -23,8 +23,8 @@ def control_socket(*, host: str, port: int) -> Path:
     return VAR_DIR / f"gunicorn-{host}-{port}.ctl"
 
 
-def gunicorn_args(*, host: str, port: int, workers: int) -> list[str]:
-    return [
+def gunicorn_args(*, host: str, port: int, workers: int, task_worker: bool = True) -> list[str]:
+    args = [
         sys.executable,
         "-m",
         "gunicorn",
@@ -40,16 +40,22 @@ def gunicorn_args(*, host: str, port: int, workers: int) -> list[str]:
         "--control-socket",
         str(control_socket(host=host, port=port)),
     ]
+    if task_worker:
+        # Its hooks start the background task worker beside the web workers and stop it.
+        args += ["--config", "python:servplan.core.gunicorn_hooks"]
+    return args
 
 
-def exec_gunicorn(*, host: str, port: int, workers: int) -> None:
-    """Replace this process with gunicorn serving the app (a production server, not runserver)."""
+def exec_gunicorn(*, host: str, port: int, workers: int, task_worker: bool = True) -> None:
+    """Replace this process with gunicorn serving the app (a production server, not
+    runserver); gunicorn's master runs the task worker too (core.gunicorn_hooks)."""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    os.execv(sys.executable, gunicorn_args(host=host, port=port, workers=workers))
+    args = gunicorn_args(host=host, port=port, workers=workers, task_worker=task_worker)
+    os.execv(sys.executable, args)
 
 
 class Command(BaseCommand):
-    help = "以正式伺服器（gunicorn）提供網站服務。"
+    help = "以正式伺服器（gunicorn）提供網站服務，並啟動背景工作程序（db_worker）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help="連接埠（預設 8000）")
@@ -60,8 +66,15 @@ class Command(BaseCommand):
             default=default_workers(),
             help="工作行程數（預設每個 CPU 兩個再加一）",
         )
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="不啟動背景工作程序（已另行執行 servplan db_worker 時）",
+        )
 
-    def handle(self, *args, port: int, host: str, workers: int, **options):
+    def handle(self, *args, port: int, host: str, workers: int, no_task_worker: bool, **options):
         self.stdout.write(f"servplan 服務啟動於 http://{host}:{port}/")
+        if not no_task_worker:
+            self.stdout.write("背景工作程序（產生整期 ZIP 等）隨服務啟動與停止")
         self.stdout.flush()
-        exec_gunicorn(host=host, port=port, workers=workers)
+        exec_gunicorn(host=host, port=port, workers=workers, task_worker=not no_task_worker)
