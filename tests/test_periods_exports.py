@@ -220,3 +220,17 @@ def test_export_period_streams_to_a_forward_only_target(world):
     archive = zipfile.ZipFile(io.BytesIO(b"".join(target.chunks)))
     assert len(archive.namelist()) == 2
     assert all(archive.read(n).startswith(b"\xef\xbb\xbf") for n in archive.namelist())
+
+
+def test_a_job_cut_short_by_a_stopping_worker_is_marked_interrupted(world, monkeypatch):
+    row = exports.start_export(period=world["period"], fmt="json", user=world["hq"])
+
+    def stopped(*args, **kwargs):
+        raise SystemExit(1)  # the worker told twice to stop, in the middle of the job
+
+    monkeypatch.setattr("servplan.documents.batch.export_period", stopped)
+    with pytest.raises(SystemExit):
+        exports.build_export(export_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == ExportStatus.FAILED
+    assert row.error == exports.INTERRUPTED_MESSAGE == "背景工作程序停止，ZIP 未完成，請重新產生。"
