@@ -1157,6 +1157,11 @@ RULES: dict[str, Rule] = {
         write=True,
     ),
     "api:close_period": Rule("POST", hq, kwargs=opened_and_released, write=True),
+    "api:start_export": Rule(
+        "POST", hq, kwargs=opened, data=lambda w: {"format": "csv"}, write=True
+    ),
+    "api:get_export": Rule("GET", hq, kwargs=lambda w: {"export_id": finished_export(w)["pk"]}),
+    "api:export_file": Rule("GET", hq, kwargs=lambda w: {"export_id": finished_export(w)["pk"]}),
     "api:period_comparison": Rule("GET", hq, kwargs=opened),
     "api:period_aids": Rule("GET", hq, kwargs=opened),
     "api:list_plans": Rule("GET", logged_in),

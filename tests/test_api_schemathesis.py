@@ -46,6 +46,8 @@ def real_ids(clerk) -> list[dict]:
     from servplan.assessments.domain import add_evidence, create_assessment
     from servplan.assessments.models import Assessment
     from servplan.core.roc import Period
+    from servplan.offices.models import Role
+    from servplan.periods import exports
     from servplan.periods.models import AssessmentPeriod
     from servplan.plans.domain import start_plan
     from servplan.plans.models import OfficePlan
@@ -68,13 +70,18 @@ def real_ids(clerk) -> list[dict]:
         user=clerk,
         upload=SimpleUploadedFile("佐證.pdf", PDF),
     )
-    AssessmentPeriod.objects.create(
+    period = AssessmentPeriod.objects.create(
         roc_year=114,
         start_month=1,
         end_month=6,
         rubric=submitted.rubric,
         deadline=dt.date(2025, 7, 15),
     )
+    # the period's data ZIP, built as the background job builds it
+    export = exports.start_export(
+        period=period, fmt="json", user=factories.user(role=Role.HQ_REVIEWER)
+    )
+    exports.build_export(export_id=export.pk)
     signoff = submitted.signoffs.order_by("id").first()
     pairs = (
         (submitted, OfficePlan.objects.get(office__code="miaoli", roc_year=112)),
@@ -100,6 +107,7 @@ def real_ids(clerk) -> list[dict]:
                 "strategy_id": strategy.pk,
                 "program_id": program_id,
                 "slug": "114-1-6",
+                "export_id": export.pk,
             }
         )
     return sets

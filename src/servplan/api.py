@@ -81,6 +81,7 @@ def _register_routers() -> None:
     from servplan.imports.api import router as imports_router
     from servplan.periods.api import router as periods_router
     from servplan.periods.compare_api import router as period_comparison_router
+    from servplan.periods.export_api import router as period_exports_router
     from servplan.plans.api import router as plans_router
     from servplan.plans.publish_compare_api import router as plan_outputs_router
     from servplan.programs.api import router as programs_router
@@ -96,6 +97,7 @@ def _register_routers() -> None:
         review_router,
         periods_router,
         period_comparison_router,
+        period_exports_router,
         documents_router,
         imports_router,
         public_router,
