@@ -169,3 +169,26 @@ def test_sqlite_to_postgresql_and_back(tmp_path):
     finally:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.close()
+
+
+def test_period_zips_and_the_task_queue_are_left_out(db, make, tmp_path, settings):
+    """Rebuilt from the records (HQ starts a ZIP again): not worth carrying across."""
+    import datetime as dt
+
+    from servplan.core.roc import Period
+    from servplan.offices.models import Role
+    from servplan.periods import domain, exports
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    hq = make.user(role=Role.HQ_REVIEWER)
+    make.office("備份區營業處")
+    period, _ = domain.open_period(
+        period=Period(115, 1, 6), rubric=make.rubric(), deadline=dt.date(2026, 7, 15), user=hq
+    )
+    row = exports.start_export(period=period, fmt="json", user=hq)
+    exports.build_export(export_id=row.pk)
+    backup = tmp_path / "backup.zip"
+    counts = dump(target=backup)
+    assert "periods.periodexport" not in counts and "django_tasks_db.dbtaskresult" not in counts
+    with zipfile.ZipFile(backup) as zf:
+        assert not [n for n in zf.namelist() if n.startswith("media/exports/")]

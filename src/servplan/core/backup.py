@@ -29,7 +29,12 @@ SKIPPED_MODELS = {
     "sessions.session",
     "axes.accessattempt",
     "axes.accessattemptexpiration",
+    # The task queue and the period ZIPs it built: HQ builds a ZIP again from the records.
+    "django_tasks_db.dbtaskresult",
+    "periods.periodexport",
 }
+# Media folders of such rebuilt files, left out of the backup.
+SKIPPED_MEDIA = {"exports"}
 # Models a backup from an older version may hold that no longer exist: left out on restore.
 RETIRED_MODELS = {"core.loginfailure"}
 
@@ -71,8 +76,9 @@ def dump(*, target: Path) -> dict[str, int]:
         zf.writestr("records.json", data)
         if media_root.is_dir():
             for path in sorted(media_root.rglob("*")):
-                if path.is_file():
-                    zf.write(path, f"media/{path.relative_to(media_root).as_posix()}")
+                relative = path.relative_to(media_root)
+                if path.is_file() and relative.parts[0] not in SKIPPED_MEDIA:
+                    zf.write(path, f"media/{relative.as_posix()}")
     tmp.replace(target)
     return counts
 
