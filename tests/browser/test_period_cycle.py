@@ -16,6 +16,7 @@ from servplan.core.setup import load_shipped_data
 from servplan.offices.domain import find_office
 from servplan.offices.models import Role
 from servplan.periods.models import PeriodExport
+from tests.browser.checks import violations
 from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,12 +98,14 @@ def test_the_period_cycle(browser, live_server, make, shots, settings, tmp_path)
     expect(progress).to_have_text("等待背景工作開始…")
     expect(hq.locator("#export-pdf-bar")).to_be_visible()
     shots(hq, "hq-zip-queued")
+    assert violations(hq) == []  # axe: the board with a ZIP under way
     run_task_worker()
     export = PeriodExport.objects.get()
     assert export.status == "done", export.error
     expect(progress).to_contain_text(f"已完成 {export.total} 個檔案")
     expect(hq.locator("#export-pdf-bar")).to_have_attribute("value", "100")
     shots(hq, "hq-zip-done")
+    assert violations(hq) == []  # axe: the board with the finished ZIP
     expect(hq.locator(".htmx-settling")).to_have_count(0)  # the link was just swapped in
     with hq.expect_download() as info:
         hq.click("#export-pdf-download")
