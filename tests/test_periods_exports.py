@@ -215,22 +215,30 @@ class OneWay(io.RawIOBase):
 
 
 def test_export_period_streams_to_a_forward_only_target(world):
+    """Each file reaches the target as soon as it is made: the archive is never built in
+    memory first."""
     target = OneWay()
-    assert export_period(PERIOD, fmt="csv", target=target) == 2
+    written = []
+
+    def progress(done, total, name):
+        written.append(sum(len(c) for c in target.chunks))
+
+    assert export_period(PERIOD, fmt="csv", target=target, progress=progress) == 2
+    assert 0 < written[0] < written[1]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(target.chunks)))
     assert len(archive.namelist()) == 2
     assert all(archive.read(n).startswith(b"\xef\xbb\xbf") for n in archive.namelist())
 
 
-def test_a_job_cut_short_by_a_stopping_worker_is_marked_interrupted(world, monkeypatch):
-    row = exports.start_export(period=world["period"], fmt="json", user=world["hq"])
+def test_progress_is_written_about_a_hundred_times_however_many_files(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    def stopped(*args, **kwargs):
-        raise SystemExit(1)  # the worker told twice to stop, in the middle of the job
-
-    monkeypatch.setattr("servplan.documents.batch.export_period", stopped)
-    with pytest.raises(SystemExit):
-        exports.build_export(export_id=row.pk)
+    row = exports.start_export(period=world["period"], fmt="pdf", user=world["hq"])
+    progress = exports._Progress(row)
+    with CaptureQueriesContext(connection) as queries:
+        for done in range(1, 1001):
+            progress(done, 1000, f"第 {done} 個")
+    assert len(queries) == 100
     row.refresh_from_db()
-    assert row.status == ExportStatus.FAILED
-    assert row.error == exports.INTERRUPTED_MESSAGE == "背景工作程序停止，ZIP 未完成，請重新產生。"
+    assert (row.done, row.total, row.current) == (1000, 1000, "第 1000 個")

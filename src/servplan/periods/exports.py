@@ -105,7 +105,7 @@ class _Progress:
 
     def __init__(self, row: PeriodExport) -> None:
         self.row = row
-        self.written = -1
+        self.written = 0
 
     def __call__(self, done: int, total: int, name: str) -> None:
         if done == total or done - self.written >= max(1, total // 100):
