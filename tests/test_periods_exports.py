@@ -242,3 +242,24 @@ def test_progress_is_written_about_a_hundred_times_however_many_files(world):
     assert len(queries) == 100
     row.refresh_from_db()
     assert (row.done, row.total, row.current) == (1000, 1000, "第 1000 個")
+
+
+def test_a_stalled_job_gives_way_to_a_new_one(world):
+    """A job whose worker was killed outright never moves again: after STALLED_AFTER a new
+    start replaces it, and the old job, should it wake up, changes nothing."""
+    from django.utils import timezone
+
+    stuck = exports.start_export(period=world["period"], fmt="json", user=world["hq"])
+    PeriodExport.objects.filter(pk=stuck.pk).update(status=ExportStatus.RUNNING, done=1, total=2)
+    assert exports.start_export(period=world["period"], fmt="json", user=world["hq"]) == stuck
+    PeriodExport.objects.filter(pk=stuck.pk).update(
+        updated_at=timezone.now() - exports.STALLED_AFTER - dt.timedelta(seconds=1)
+    )
+    fresh = exports.start_export(period=world["period"], fmt="json", user=world["hq"])
+    assert fresh.pk != stuck.pk and fresh.status == ExportStatus.QUEUED
+    assert AuditEntry.objects.filter(
+        object_id=stuck.pk, field="export_finished", new=f"失敗：{exports.STALLED_MESSAGE}"
+    ).exists()
+    assert exports.build_export(export_id=stuck.pk) is None  # woke up: nothing to do
+    exports.build_export(export_id=fresh.pk)
+    assert list(PeriodExport.objects.values_list("status", flat=True)) == ["done"]

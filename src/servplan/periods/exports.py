@@ -7,6 +7,7 @@ Only the latest finished ZIP of each period and format is kept: a newer one repl
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -35,6 +36,10 @@ EXPORT_FORMATS = {
 }
 FAILED_MESSAGE = "產生 ZIP 時發生未預期的錯誤，請稍後再試；若仍失敗請洽系統管理員。"
 INTERRUPTED_MESSAGE = "背景工作程序停止，ZIP 未完成，請重新產生。"
+# A job whose row has not moved for this long is taken for dead (its worker killed outright):
+# starting the same ZIP again then starts a new one. A live job writes every 1 % of files.
+STALLED_AFTER = dt.timedelta(minutes=30)
+STALLED_MESSAGE = "背景工作逾 30 分鐘沒有進展，已停止；已重新產生。"
 
 
 def visible_export(user, pk: int) -> PeriodExport:
@@ -61,7 +66,9 @@ def start_export(*, period: AssessmentPeriod, fmt: str, user) -> PeriodExport:
     """HQ asks for `period`'s ZIP in `fmt` (EXPORT_FORMATS); returns its row.
 
     A job of the same period and format already queued or running is returned as it is
-    (nothing new starts). Refused: anyone but HQ/admin (NotAllowed), an unknown format
+    (nothing new starts), unless its row has not moved for STALLED_AFTER: that one is marked
+    failed (STALLED_MESSAGE, audited) and a new one starts; if its worker wakes up after
+    all, the job no longer finds its row queued or is replaced by the newer ZIP. Refused: anyone but HQ/admin (NotAllowed), an unknown format
     (`format`) or a period no office has an assessment of (`period`), 400.
     Side effects: the earlier failed rows of that period and format deleted; a PeriodExport
     row (queued); the job on the task queue (its row is written in this transaction, so
@@ -82,7 +89,9 @@ def start_export(*, period: AssessmentPeriod, fmt: str, user) -> PeriodExport:
         period=period, format=fmt, status__in=ACTIVE_EXPORT
     ).first()
     if running is not None:
-        return running
+        if running.updated_at > timezone.now() - STALLED_AFTER:
+            return running
+        _finish(running, status=ExportStatus.FAILED, error=STALLED_MESSAGE)
     if not Assessment.objects.filter(**period.period.as_dict()).exists():
         raise DomainError(f"{period.period}沒有任何區營業處的自行考核", where="period")
     PeriodExport.objects.filter(period=period, format=fmt, status=ExportStatus.FAILED).delete()
@@ -110,7 +119,7 @@ class _Progress:
     def __call__(self, done: int, total: int, name: str) -> None:
         if done == total or done - self.written >= max(1, total // 100):
             PeriodExport.objects.filter(pk=self.row.pk).update(
-                done=done, total=total, current=name[:200]
+                done=done, total=total, current=name[:200], updated_at=timezone.now()
             )
             self.written = done
 
@@ -130,7 +139,7 @@ def build_export(*, export_id: int) -> PeriodExport | None:
     from servplan.documents.batch import export_period
 
     started = PeriodExport.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING
+        status=ExportStatus.RUNNING, updated_at=timezone.now()
     )
     if not started:
         return None
@@ -158,16 +167,20 @@ def build_export(*, export_id: int) -> PeriodExport | None:
             error=FAILED_MESSAGE if isinstance(exc, Exception) else INTERRUPTED_MESSAGE,
         )
         raise
-    _finish(row, status=ExportStatus.DONE, file=name, size=path.stat().st_size, done=total)
-    _drop_older(row)
+    if _finish(row, status=ExportStatus.DONE, file=name, size=path.stat().st_size, done=total):
+        _drop_older(row)
+    else:
+        path.unlink(missing_ok=True)
     return row
 
 
-def _finish(row: PeriodExport, **fields) -> None:
-    fields["finished_at"] = timezone.now()
+def _finish(row: PeriodExport, **fields) -> bool:
+    """Write the outcome and audit it; False if the row is gone (replaced as stalled)."""
+    fields["finished_at"] = fields["updated_at"] = timezone.now()
     if "done" in fields:
         fields["total"] = fields["done"]
-    PeriodExport.objects.filter(pk=row.pk).update(**fields)
+    if not PeriodExport.objects.filter(pk=row.pk).update(**fields):
+        return False
     row.refresh_from_db()
     record(
         user=None,
@@ -175,6 +188,7 @@ def _finish(row: PeriodExport, **fields) -> None:
         field="export_finished",
         new=row.get_status_display() + (f"：{row.error}" if row.error else ""),
     )
+    return True
 
 
 def _drop_older(row: PeriodExport) -> None:

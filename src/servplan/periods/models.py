@@ -232,6 +232,8 @@ class PeriodExport(models.Model):
     size = models.PositiveBigIntegerField(pgettext_lazy("export", "位元組"), default=0)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(pgettext_lazy("export", "申請時間"), auto_now_add=True)
+    # Last sign of life: the job's updates set it (queryset updates skip auto_now).
+    updated_at = models.DateTimeField(pgettext_lazy("export", "更新時間"), auto_now=True)
     finished_at = models.DateTimeField(pgettext_lazy("export", "完成時間"), null=True, blank=True)
 
     class Meta:
