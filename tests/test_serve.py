@@ -74,8 +74,12 @@ def test_two_instances_start_side_by_side(tmp_path):
 
 
 def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(c) for c in path.read_text().split()] if path.exists() else []
+    """The process's children, whichever of its threads started them."""
+    found = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in path.read_text().split()]
+    return found
 
 
 def command_line(pid: int) -> str:
@@ -153,4 +157,21 @@ def test_the_worker_can_be_left_to_run_on_its_own(tmp_path):
         assert not task_workers(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_a_task_worker_that_stops_is_started_again(tmp_path):
+    server, _ = start_server(tmp_path)
+    try:
+        wait_for(lambda: task_workers(server), "the task worker runs")
+        [first] = task_workers(server)
+        os.kill(first, signal.SIGKILL)  # as if the database had gone away under it
+        wait_for(lambda: [w for w in task_workers(server) if w != first], "a new task worker")
+        [second] = task_workers(server)
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+        wait_for(lambda: not running(second), "the new task worker stopped")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
