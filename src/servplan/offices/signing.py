@@ -178,6 +178,21 @@ def signoff_json(signoff: SignOffBase) -> dict:
     }
 
 
+def decision_json(signoff: SignOffBase, *, status: str) -> dict:
+    """The API's answer to a sign-off decision (assessments and plans alike): the step as
+    recorded and the record's status after it."""
+    return {
+        "position": signoff.position,
+        "role": signoff.role,
+        "signer_name": signoff.signed_as,
+        "on_behalf_of": signoff.on_behalf_of.get_username() if signoff.on_behalf_of_id else None,
+        "decision": signoff.decision,
+        "comment": signoff.comment,
+        "at": signoff.at.isoformat(),
+        "status": status,
+    }
+
+
 def waiting_json(waiting: tuple[Role, dt.datetime] | None) -> dict | None:
     """Whom a record waits on, for the API: {"role": "section_chief", "since": ISO} or None."""
     if waiting is None:
