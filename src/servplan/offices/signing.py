@@ -112,6 +112,24 @@ def deputized(user, office: Office, role: Role, on: dt.date | None = None):
     return row.principal if row else None
 
 
+def stand_in_roles(user, office: Office, on: dt.date | None = None) -> frozenset[Role]:
+    """The roles in `office` whose holders `user` stands in for today as a registered deputy
+    (the steps deputized() would let them sign). One query."""
+    on = on or timezone.localdate()
+    return frozenset(
+        Role(r)
+        for r in Deputy.objects.filter(
+            office=office,
+            deputy_id=user.pk,
+            starts_on__lte=on,
+            ends_on__gte=on,
+            ended_at__isnull=True,
+            principal__is_active=True,
+            principal__membership__office=office,
+        ).values_list("principal__membership__role", flat=True)
+    )
+
+
 def _held(round_: Sequence[SignOffBase], person_id: int) -> SignOffBase | None:
     """The round's step `person_id` already holds: signed it, or had it signed for them."""
     return next((s for s in round_ if person_id in (s.user_id, s.on_behalf_of_id)), None)
