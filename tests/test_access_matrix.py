@@ -7,6 +7,9 @@ For each route, state and role the test makes the request and checks the outcome
 rule: allowed requests succeed (and a write changes something); a refused one changes nothing;
 someone who may not see the object gets 404 (never 403: existence does not leak); anonymous
 visitors are sent to the login page (HTML) or get 401 (API).
+
+The rules live above the database (views, access helpers, querysets any backend runs alike):
+the matrix runs once, on SQLite (`sqlite_only`); what differs by database is tested on both.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ ROLES = ["anonymous", *OFFICE, "other_clerk", "hq_reviewer", "admin"]
 HQ = {"hq_reviewer", "admin"}
 SEES_SUBMITTED = {*OFFICE, *HQ}
 LOCKED = {"submitted", "reviewed"}
+pytestmark = pytest.mark.sqlite_only
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -26,6 +26,15 @@ def test_a_second_assessment_for_the_same_period_is_refused(db, make):
         )
 
 
+def test_a_rubric_hq_has_not_published_is_refused(db, make):
+    draft = make.rubric()
+    draft.status = "draft"
+    draft.save(update_fields=["status"])
+    with pytest.raises(DomainError, match="尚未發布") as refused:
+        create_assessment(office=make.office(), rubric=draft, period=Period(114, 1, 6))
+    assert refused.value.where == "rubric"
+
+
 def test_a_score_above_the_maximum_is_refused_naming_the_cell_and_its_maximum(db, make):
     cell = first_cell(make.assessment(rubric_=make.rubric(cell_max=10)))
     with pytest.raises(DomainError, match=r"構面1／項目1：分數 11 超過最高分 10 分"):

@@ -183,6 +183,21 @@ def test_the_assessment_page_offers_the_deputy_the_form_and_prints_both(
     assert f"stand-in 代 {people[Role.SECTION_CHIEF].username}" in history.text
 
 
+def test_the_deputys_home_and_list_show_the_step_they_stand_in_for(
+    office, people, assessment, as_user
+):
+    submit_assessment(assessment=assessment, user=people[Role.CLERK])
+    home, mine = reverse("home"), reverse("assessment-list") + "?status=mine"
+    stand_in = as_user(people["stand_in"])
+    assert "待您核章" not in stand_in.get(home).text
+    register(office, people, by=people["admin"])
+    assert 'id="todo-sign"' in stand_in.get(home).text
+    listed = stand_in.get(mine).text
+    assert reverse("assessment-detail", args=[assessment.pk]) in listed and "待您核章" in listed
+    decide(assessment=assessment, user=people["stand_in"], decision="approve")
+    assert 'id="todo-sign"' not in stand_in.get(home).text  # the next step is the manager's
+
+
 def test_the_api_names_signer_and_principal(office, people, assessment, api):
     register(office, people, by=people["admin"])
     submit_assessment(assessment=assessment, user=people[Role.CLERK])

@@ -127,14 +127,14 @@ def test_queries_do_not_grow_with_items(db, make, as_user, django_assert_num_que
         submit_assessment(assessment=a, user=people[Role.CLERK])
         make.assessment(office=office, period=(110 + year, 7, 12))  # a draft, for the clerk
     chief = as_user(people[Role.SECTION_CHIEF])
-    # session, user, membership, the member's office (header), the assessments, their
-    # sign-offs, the office's chains, the open periods (none here)
-    with django_assert_num_queries(8):
+    # session, user, membership, the member's office (header), the steps they stand in for,
+    # the assessments, their sign-offs, the office's chains, the open periods (none here)
+    with django_assert_num_queries(9):
         text = home(chief)
     assert text.count('/#signoff"') == count
     clerk = as_user(people[Role.CLERK])
     # the same, plus the draft plans
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         text = home(clerk)
     assert text.count('<li><a href="/assessments/') == count
 
@@ -198,8 +198,9 @@ def test_deadline_queries_do_not_grow_with_periods(
             user=hq,
         )
     chief = as_user(make.user(office=office, role=Role.SECTION_CHIEF))
-    # session, user, membership, office, the chief's assessments (none: no prefetches),
-    # the open periods, the office's assessments of them, their sign-offs
-    with django_assert_num_queries(8):
+    # session, user, membership, office, the steps the chief stands in for, the chief's
+    # assessments (none: no prefetches), the open periods, the office's assessments of them,
+    # their sign-offs
+    with django_assert_num_queries(9):
         text = home(chief)
     assert text.count("送業務處期限") == count

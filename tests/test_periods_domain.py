@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from servplan.assessments.domain import Conflict, NotAllowed, reopen_assessment
+from servplan.assessments.domain import (
+    Conflict,
+    NotAllowed,
+    reopen_assessment,
+    submit_assessment,
+)
 from servplan.assessments.models import Assessment, Improvement, Status
 from servplan.audit.models import AuditEntry
 from servplan.core.errors import DomainError
@@ -318,10 +323,13 @@ def test_a_closed_period_is_frozen(opened, offices, hq, make):
     reviewed = submitted_draft(make, offices[0])
     accept_and_review(reviewed, hq)
     waiting = submitted_draft(make, offices[1])
+    late = make.fill(draft_of(offices[2]))
+    late_clerk = make.staff(offices[2])[Role.CLERK]
     release_reviews(period=PERIOD, user=hq)
     domain.close_period(period=opened, user=hq)
     before = AuditEntry.objects.count()
     refusals = [
+        lambda: submit_assessment(assessment=late, user=late_clerk),
         lambda: domain.accept_submission(assessment=waiting, user=hq),
         lambda: domain.return_submission(assessment=waiting, user=hq, reason="補件"),
         lambda: review_cell(cell_score=waiting.cells.first(), user=hq, score="4"),
@@ -335,4 +343,5 @@ def test_a_closed_period_is_frozen(opened, offices, hq, make):
             refused()
     assert AuditEntry.objects.count() == before
     reviewed.refresh_from_db()
-    assert reviewed.status == Status.REVIEWED
+    late.refresh_from_db()
+    assert reviewed.status == Status.REVIEWED and late.status == Status.DRAFT

@@ -63,9 +63,9 @@ def test_list_queries_do_not_grow_with_rows(db, make, as_user, django_assert_num
         make.assessment(office=office, period=(110 + year, 1, 6))
     client = as_user(make.user(office=office))
     # session, user, membership, the member's office (header), the count (for the page
-    # links), the page, its sign-offs and approval chains (for the status labels), the
-    # periods to filter by, the rubrics to pick
-    with django_assert_num_queries(10):
+    # links), the page, its sign-offs and approval chains (for the status labels), the steps
+    # the user stands in for as a deputy, the periods to filter by, the rubrics to pick
+    with django_assert_num_queries(11):
         response = client.get(reverse("assessment-list"))
     assert response.text.count('<td><a href="/assessments/') == count
 

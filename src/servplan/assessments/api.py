@@ -43,7 +43,7 @@ from servplan.core.errors import DomainError
 from servplan.core.listing import filter_rows, paginate
 from servplan.core.roc import Period, RocError, parse_period
 from servplan.core.scores import to_json_number
-from servplan.offices.signing import signoff_json, waiting_json
+from servplan.offices.signing import decision_json, signoff_json, waiting_json
 from servplan.programs.lookups import published_rubrics
 
 router = Router(tags=["assessments"])
@@ -321,19 +321,7 @@ def sign_off(request, assessment_id: int, payload: DecisionIn):
     signoff = domain.decide(
         assessment=assessment, user=request.user, decision=payload.decision, comment=payload.comment
     )
-    return Status(
-        201,
-        {
-            "position": signoff.position,
-            "role": signoff.role,
-            "signer_name": signoff.signed_as,
-            "on_behalf_of": signoff.on_behalf_of.get_username() if signoff.on_behalf_of else None,
-            "decision": signoff.decision,
-            "comment": signoff.comment,
-            "at": signoff.at.isoformat(),
-            "status": assessment.status,
-        },
-    )
+    return Status(201, decision_json(signoff, status=assessment.status))
 
 
 class ReasonIn(Schema):

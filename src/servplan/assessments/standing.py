@@ -15,6 +15,7 @@ from servplan.assessments.domain.workflow import waiting_on
 from servplan.assessments.models import Assessment, Decision, SignOff, Status
 from servplan.offices.access import is_hq, membership
 from servplan.offices.models import Role
+from servplan.offices.signing import stand_in_roles
 
 
 @dataclass
@@ -41,22 +42,35 @@ def with_signoffs(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
     )
 
 
-def waits_on_user(user, assessment: Assessment, role: Role | None) -> bool:
-    """Whether `role`, the one the assessment waits on, is the user's turn."""
+def stand_in(user) -> frozenset[Role]:
+    """The roles the user signs today as a registered deputy in their own office (deputies
+    sign only there): pass them to standing() so that their turns read 待您核章 too."""
+    m = membership(user)
+    return stand_in_roles(user, m.office) if m and m.office_id else frozenset()
+
+
+def waits_on_user(
+    user, assessment: Assessment, role: Role | None, deputy_for: frozenset[Role] = frozenset()
+) -> bool:
+    """Whether `role`, the one the assessment waits on, is the user's turn: they hold it in
+    the assessment's office, or stand in for its holder (`deputy_for`, see stand_in)."""
     if role is None:
         return False
     if role == Role.HQ_REVIEWER:
         return is_hq(user)
     m = membership(user)
-    return bool(m and m.office_id == assessment.office_id and m.role == role)
+    return bool(
+        m and m.office_id == assessment.office_id and (m.role == role or role in deputy_for)
+    )
 
 
-def standing(assessment: Assessment, user) -> Standing:
-    """The assessment's label for `user` (reads prefetched sign-offs: see with_signoffs)."""
+def standing(assessment: Assessment, user, deputy_for: frozenset[Role] = frozenset()) -> Standing:
+    """The assessment's label for `user` (reads prefetched sign-offs: see with_signoffs);
+    `deputy_for`: the roles the user stands in for (stand_in)."""
     rows = list(assessment.signoffs.all())
     waiting = waiting_on(assessment, rows)
     role, since = waiting if waiting else (None, None)
-    mine = waits_on_user(user, assessment, role)
+    mine = waits_on_user(user, assessment, role, deputy_for)
     last = rows[-1] if rows else None
     result = _label(assessment, last, role, mine)
     return Standing(*result, role, since, mine, last)
@@ -96,26 +110,28 @@ class Todo:
 
 
 def todo_for(user) -> Todo:
-    """The assessments that wait on `user`, in one query (plus two prefetches) whatever their
-    number: office staff see only their office's, HQ only what it may see (visible_assessments)."""
+    """The assessments that wait on `user`, in a fixed number of queries whatever their number:
+    office staff see only their office's, HQ only what it may see (visible_assessments); a
+    registered deputy also sees the steps they stand in for."""
     m = membership(user)
     todo = Todo()
+    deputy_for = stand_in(user)
     if is_hq(user):
-        wanted = Status.SUBMITTED
+        wanted = {Status.SUBMITTED}
     elif m and m.role == Role.CLERK:
-        wanted = Status.DRAFT
+        wanted = {Status.DRAFT} | ({Status.IN_SIGNOFF} if deputy_for else set())
     elif m and m.office_id:
-        wanted = Status.IN_SIGNOFF
+        wanted = {Status.IN_SIGNOFF}
     else:
         return todo
-    queryset = visible_assessments(user).filter(status=wanted)
+    queryset = visible_assessments(user).filter(status__in=wanted)
     for a in with_signoffs(queryset):
-        s = standing(a, user)
+        s = standing(a, user, deputy_for)
         if not s.mine:
             continue
-        if wanted == Status.SUBMITTED:
+        if a.status == Status.SUBMITTED:
             todo.to_review.append((a, s))
-        elif wanted == Status.IN_SIGNOFF:
+        elif a.status == Status.IN_SIGNOFF:
             todo.to_sign.append((a, s))
         else:
             (todo.returned if s.returned else todo.drafts).append((a, s))

@@ -35,7 +35,7 @@ from servplan.assessments.models import (
     Status,
 )
 from servplan.assessments.sheet import build_sheet, sheet_queryset
-from servplan.assessments.standing import standing, with_signoffs
+from servplan.assessments.standing import stand_in, standing, with_signoffs
 from servplan.core.errors import DomainError
 from servplan.core.listing import office_regions, page_of
 from servplan.core.parsing import parse_version, parse_whole
@@ -100,10 +100,15 @@ def _list_filters(request, assessments):
         # Decided in Python by standing(); the status filter above has already narrowed the
         # rows to drafts or chains in progress, which HQ never sees and an office has few of.
         css = "returned" if status == "returned" else None
+        deputy_for = stand_in(request.user)
         rows = [
             a
             for a in rows
-            if (standing(a, request.user).css == css if css else standing(a, request.user).mine)
+            if (
+                standing(a, request.user).css == css
+                if css
+                else standing(a, request.user, deputy_for).mine
+            )
         ]
     chosen.update(status=status, period=period.slug if period else "", office=office, region=region)
     return chosen, rows
@@ -114,6 +119,7 @@ def assessment_list(request):
     assessments = visible_assessments(request.user)
     chosen, rows = _list_filters(request, assessments)
     page = page_of(request, rows)
+    deputy_for = stand_in(request.user)
     m = membership(request.user)
     office = m.office if m and m.office_id and can_create(request.user, m.office) else None
     periods = (
@@ -127,7 +133,7 @@ def assessment_list(request):
         "assessments/assessment_list.html",
         {
             "page": page,
-            "rows": [(a, standing(a, request.user)) for a in page],
+            "rows": [(a, standing(a, request.user, deputy_for)) for a in page],
             "filtered": any(chosen.values()),
             "chosen": chosen,
             "status_filters": STATUS_FILTERS,

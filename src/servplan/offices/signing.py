@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from servplan.core.errors import DomainError, NotAllowed
@@ -90,26 +91,39 @@ def parse_decision(value: Decision | str) -> Decision:
     return decision
 
 
+def _in_force(user, office: Office, on: dt.date | None) -> QuerySet[Deputy]:
+    """The registrations by which `user` stands in for an active signer of `office` on `on`
+    (today in the site's time zone)."""
+    on = on or timezone.localdate()
+    return Deputy.objects.filter(
+        office=office,
+        deputy_id=user.pk,
+        starts_on__lte=on,
+        ends_on__gte=on,
+        ended_at__isnull=True,
+        principal__is_active=True,
+        principal__membership__office=office,
+    )
+
+
 def deputized(user, office: Office, role: Role, on: dt.date | None = None):
     """The person holding `role` in `office` for whom `user` is a deputy in force on `on`
     (today in the site's time zone), or None. One query."""
-    on = on or timezone.localdate()
     row = (
-        Deputy.objects.filter(
-            office=office,
-            deputy_id=user.pk,
-            starts_on__lte=on,
-            ends_on__gte=on,
-            ended_at__isnull=True,
-            principal__is_active=True,
-            principal__membership__office=office,
-            principal__membership__role=role,
-        )
+        _in_force(user, office, on)
+        .filter(principal__membership__role=role)
         .select_related("principal")
         .order_by("starts_on", "id")
         .first()
     )
     return row.principal if row else None
+
+
+def stand_in_roles(user, office: Office, on: dt.date | None = None) -> frozenset[Role]:
+    """The roles in `office` whose holders `user` stands in for on `on` as a registered deputy
+    (the steps deputized() would let them sign). One query."""
+    roles = _in_force(user, office, on).values_list("principal__membership__role", flat=True)
+    return frozenset(Role(r) for r in roles)
 
 
 def _held(round_: Sequence[SignOffBase], person_id: int) -> SignOffBase | None:
@@ -175,6 +189,21 @@ def signoff_json(signoff: SignOffBase) -> dict:
         "comment": signoff.comment,
         "at": signoff.at.isoformat(),
         "content_hash": signoff.content_hash or None,
+    }
+
+
+def decision_json(signoff: SignOffBase, *, status: str) -> dict:
+    """The API's answer to a sign-off decision (assessments and plans alike): the step as
+    recorded and the record's status after it."""
+    return {
+        "position": signoff.position,
+        "role": signoff.role,
+        "signer_name": signoff.signed_as,
+        "on_behalf_of": signoff.on_behalf_of.get_username() if signoff.on_behalf_of_id else None,
+        "decision": signoff.decision,
+        "comment": signoff.comment,
+        "at": signoff.at.isoformat(),
+        "status": status,
     }
 
 

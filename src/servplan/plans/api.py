@@ -16,7 +16,7 @@ from servplan.assessments.api_schemas import HistoryPage, ProblemOut
 from servplan.core.errors import DomainError
 from servplan.core.listing import filter_rows, paginate
 from servplan.offices.domain import find_office
-from servplan.offices.signing import signoff_json, waiting_json
+from servplan.offices.signing import decision_json, signoff_json, waiting_json
 from servplan.plans import domain, history
 from servplan.plans.access import can_start, get_plan_for_user, visible_plans
 from servplan.plans.api_schemas import (
@@ -442,20 +442,9 @@ def sign_plan(request, plan_id: int, payload: DecisionIn):
     signoff = domain.sign_plan(
         plan=plan, user=request.user, decision=payload.decision, comment=payload.comment
     )
-    return Status(
-        201,
-        {
-            "position": signoff.position,
-            "role": signoff.role,
-            "signer_name": signoff.signed_as,
-            "on_behalf_of": signoff.on_behalf_of.get_username() if signoff.on_behalf_of else None,
-            "decision": signoff.decision,
-            "comment": signoff.comment,
-            "at": signoff.at.isoformat(),
-            "status": plan.status,
-            "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
-        },
-    )
+    answer = decision_json(signoff, status=plan.status)
+    answer["approved_on"] = plan.approved_on.isoformat() if plan.approved_on else None
+    return Status(201, answer)
 
 
 class ReasonIn(Schema):

@@ -69,10 +69,12 @@ def create_assessment(
     The office's improvements that are not done carry over to the matching findings either way.
     Side effects: creates the Assessment, one CellScore and one Finding per rubric cell, copies
     evidence files, records "created" in the audit trail; from then on the rubric is frozen
-    (a change makes a new version).
+    (a change makes a new version). Refused on a rubric HQ has not published.
     """
     if user is not None and not can_create(user, office):
         raise NotAllowed(f"只有{office.name}的經辦可以建立自行考核", where="office")
+    if rubric.is_draft:
+        raise DomainError(f"評分表「{rubric}」尚未發布，不能用來建立自行考核", where="rubric")
     # Looked up only after the access check, so the answer never tells whether records exist.
     if copy_previous:
         copy_from = previous_assessment(office=office, period=period)

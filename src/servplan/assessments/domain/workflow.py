@@ -148,7 +148,8 @@ def submit_assessment(
 ) -> Assessment:
     """The office's clerk sends the draft into the sign-off chain.
 
-    Refused while the pre-submit check reports errors (warnings do not block).
+    Refused while the pre-submit check reports errors (warnings do not block), and in a period
+    HQ closed (409).
     Side effects: 考核日期 set to `assessed_on` when given, else to the day of the submit when
     empty (audited); each findings row keeps what it shows of its improvement (Finding.frozen);
     SignOff(role=clerk, position=1, decision=submit) with the forms as signed (SignedCopy);
@@ -163,6 +164,7 @@ def submit_assessment(
         raise Conflict(
             f"自行考核目前為「{locked.get_status_display()}」，不能再送出", where="status"
         )
+    _refuse_if_frozen(locked, where="submit")
     refuse_blocking(check_assessment(sheet_queryset().get(pk=locked.pk)))
     date_at_submit(locked, user, assessed_on)
     assessment.assessed_on = locked.assessed_on
@@ -216,11 +218,12 @@ def decide(*, assessment: Assessment, user, decision: Decision | str, comment: s
     return signoff
 
 
-def _refuse_if_frozen(assessment: Assessment) -> None:
-    """A period HQ closed is frozen (periods.domain.close_period): nothing in it reopens."""
+def _refuse_if_frozen(assessment: Assessment, *, where: str) -> None:
+    """A period HQ closed is frozen (periods.domain.close_period): nothing in it is submitted
+    or reopens."""
     from servplan.periods.rules import refuse_if_closed  # periods builds on this module
 
-    refuse_if_closed(assessment.period, where="reopen")
+    refuse_if_closed(assessment.period, where=where)
 
 
 @transaction.atomic
@@ -236,7 +239,7 @@ def reopen_assessment(*, assessment: Assessment, user, reason: str) -> Assessmen
     if not can_review(user) or not visible_assessments(user).filter(pk=assessment.pk).exists():
         raise NotAllowed("只有總處業務處或系統管理者可以重新開啟", where="reopen")
     locked = _lock(assessment)
-    _refuse_if_frozen(locked)
+    _refuse_if_frozen(locked, where="reopen")
     if locked.status not in LOCKED_STATUSES:
         raise Conflict("自行考核尚未送出，不需重新開啟", where="status")
     reason = normalize(reason)
