@@ -85,9 +85,11 @@ def test_the_period_cycle(browser, live_server, make, shots, settings, tmp_path)
     expect(hq.locator("#trend-chart svg")).to_be_visible()
     shots(hq, "hq-trend")
     hq.goto(f"{live_server.url}/review/periods/114-1-6/aids/")
-    copies = hq.locator("#copies article.copy")
-    expect(copies.filter(has_text="可持續性").first).to_be_visible()
-    copies.filter(has_text="可持續性").first.scroll_into_view_if_needed()
+    seed_copy = hq.locator("#copies article.copy").filter(
+        has_text="同一份自行考核的不同格：台東區營業處「可持續性／"
+    )
+    expect(seed_copy.first.locator("mark").first).to_be_visible()  # the shared passage
+    seed_copy.first.scroll_into_view_if_needed()
     shots(hq, "hq-copy-report")
 
     # The period ZIP: started from the board, built by the worker, downloaded.
