@@ -25,11 +25,13 @@ from servplan.imports.document import (
     ReadFinding,
     ReadFollowUp,
 )
-from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFile, clean
+from servplan.imports.readers.base import Block, Table, UnreadableFile, clean
 
 NOTHING = "無"
 # The sign-off chain's roles as the forms print them over the signatures.
 SIGNER_ROLES = {"經辦", "課長", "經理", "副處長", "處長"}
+# A role with the signer's name after a colon, as clerks type the sign-off row: 「經辦：王小明」.
+_SIGNER = re.compile(r"^(?:經辦|課長|經理|副處長|處長)\s*+[:：]\s*+[^\s:：]{0,12}$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９（）：～．", "0123456789():~.")
 # Seven digits is far beyond any form; longer numbers are read as text, never as huge Decimals.
 _NUMBER = r"\d{1,7}(?:\.\d{1,2})?"
@@ -196,7 +198,7 @@ def _header(row: list[str | None], table: Table, index: int) -> _Header | None:
         )
     if col("面向") is not None and col("具體作法") is not None:
         practice = [i for i, t in enumerate(texts) if "具體作法" in t]
-        measure = col("子策略")
+        measure = col("子策略", "作法標題")
         if measure is None and len(practice) > 1:
             measure = practice[0]
         elif measure is None and practice[-1] + 1 < len(texts) and not texts[practice[-1] + 1]:
@@ -258,9 +260,15 @@ def _header(row: list[str | None], table: Table, index: int) -> _Header | None:
 
 
 def _signature_row(row: list[str | None]) -> bool:
-    """The roles heading a signature block, each in its own cell."""
+    """The roles heading a signature block, each in its own cell (「經辦：王小明」 too)."""
     texts = [t for t in (_one_line(c) for c in row) if t]
-    return bool(texts) and all(t in SIGNER_ROLES for t in texts)
+    return bool(texts) and all(t in SIGNER_ROLES or _SIGNER.match(t) for t in texts)
+
+
+def _lone_text(row: list[str | None]) -> str | None:
+    """The text of a row with one filled cell (a title merged across the table's first row)."""
+    texts = [c for c in row if _text(c)]
+    return _text(texts[0]) if len(texts) == 1 else None
 
 
 def furniture(text: str) -> bool:
@@ -279,18 +287,29 @@ def _title(paragraphs: list[str]) -> tuple[str, re.Match] | None:
     return None
 
 
-def _rows(blocks: list[Block]) -> list[_Row]:
-    """Every table row under a header, each with where it stands as its user sees it."""
+def _rows(blocks: list[Block]) -> tuple[list[_Row], list[str]]:
+    """Every table row under a header, each with where it stands as its user sees it; and
+    the paragraphs, in order: the document's own and a table's rows of one text above its
+    header row (a title merged across the first row)."""
     rows: list[_Row] = []
+    paragraphs: list[str] = []
     current: _Header | None = None
     number = 0
     for block in blocks:
         if not isinstance(block, Table):
+            if not furniture(block.text):
+                paragraphs.append(block.text)
             continue
         if not block.sheet:
             number += 1
         filled = block.filled()
+        headers = [_header(row, block, i) for i, row in enumerate(block.rows)]
+        first = next((i for i, h in enumerate(headers) if h is not None), None)
         for index, row in enumerate(block.rows):
+            lone = _lone_text(row)
+            if lone is not None and first is not None and index < first:
+                paragraphs.append(lone)
+                continue
             if block.sheet:
                 where = f"『{block.sheet}』工作表第 {block.row_number(index)} 列"
             else:
@@ -300,20 +319,19 @@ def _rows(blocks: list[Block]) -> list[_Row]:
                 # roles are not rows of it.
                 current = None
                 continue
-            header = _header(row, block, index)
+            header = headers[index]
             if header is not None:
                 current = header
                 rows.append(_Row(header, row, filled[index], where, is_header=True))
                 continue
             if current is not None and any(_text(c) for c in row):
                 rows.append(_Row(current, row, filled[index], where))
-    return rows
+    return rows, paragraphs
 
 
 def interpret(blocks: list[Block]) -> ReadDocument:
     """The form in `blocks`: a score sheet (with summary and findings) or a plan."""
-    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph) and not furniture(b.text)]
-    rows = _rows(blocks)
+    rows, paragraphs = _rows(blocks)
     kinds = {r.header.kind for r in rows}
     if kinds & {"score", "summary", "findings", "follow_up"}:
         return _assessment(paragraphs, rows)
@@ -455,16 +473,26 @@ def _score_row(row: _Row, reading: _Reading) -> None:
     if label:
         _total_row(row, label, doc)
         return
-    subtotal = any(w in item_line for w in _SUBTOTAL_LABELS)
+    # 「小計」 in the item column, or in the dimension column of a row without an item.
+    dim_line = _one_line(dim_text)
+    subtotal_label = next(
+        (
+            t
+            for t in (item_line, "" if item_line else dim_line)
+            if any(w in t for w in _SUBTOTAL_LABELS)
+        ),
+        "",
+    )
+    subtotal = bool(subtotal_label)
     name, maximum = name_and_max(dim_text)
     if name and not any(w in name for w in _SUBTOTAL_LABELS):
         reading.current = reading.dimension(name, None if subtotal else maximum)
     current = reading.current
-    if current is None or not item_line:
+    if current is None or not (item_line or subtotal):
         return
     stated_max = parse_number(row.get("max"))[0]
     if subtotal:
-        if (found := _TOTAL_MAX.search(item_line)) and stated_max is None:
+        if (found := _TOTAL_MAX.search(subtotal_label)) and stated_max is None:
             stated_max = Decimal(found.group(1))
         if current.stated_max is None:
             current.stated_max = stated_max

@@ -20,7 +20,11 @@ _SECTION_FIELDS = {
     "附則": "supplementary",
 }
 _APPROVED = re.compile(r"(\d{2,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*陳准")
-_PRACTICE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（](\d{1,2})[)）]\s*")
+# 「(2)」 starts a practice at the start of a line, after a space or after a sentence's end:
+# 「(1)甲。(2)乙。」 typed on one line is two practices.
+_PRACTICE_NUMBER = re.compile(r"(?:^|(?<=[\s。；;！!？?]))[(（](\d{1,2})[)）]\s*")
+# A 作法標題 numbered 「1.」 under the strategy 「（一）…」 in the strategy column's cell.
+_MEASURE_LINE = re.compile(r"^\s*\d{1,2}\s*[.、．](?!\d)")
 _DEPARTMENT_SPLIT = re.compile(r"[\s、,，;；/]+")
 
 
@@ -93,17 +97,31 @@ def _cell(columns: dict, row: list, name: str) -> str:
     return _text(row[index]) if index is not None and index < len(row) else ""
 
 
+def _strategy_and_measure(text: str) -> tuple[str, str]:
+    """A strategy cell that lists its 作法標題 under the strategy: 「（一）服務一致及正確性」
+    then 「1.訂定標準作業流程」 on the next line, or 「2.…」 alone (under the strategy above)."""
+    lines = [line for line in _text(text).splitlines() if line.strip()]
+    measures = [line for line in lines if _MEASURE_LINE.match(_one_line(line))]
+    if not measures:
+        return text, ""
+    strategy = "\n".join(line for line in lines if line not in measures)
+    return strategy, _one_line(measures[0])
+
+
 def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
     facets: list[dict] = []
     facet = strategy = measure = None
     last: ReadPractice | None = None
     for number, (columns, row) in enumerate(rows, start=1):
         facet_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "facet"))))
-        strategy_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "strategy"))))
+        strategy_text = _cell(columns, row, "strategy")
         measure_text = _one_line(_cell(columns, row, "measure"))
-        if measure_text and measure_text == _one_line(_cell(columns, row, "strategy")):
+        if measure_text and measure_text == _one_line(strategy_text):
             # A strategy without sub-strategies spans their column too (a merged cell).
             measure_text = ""
+        if not measure_text:
+            strategy_text, measure_text = _strategy_and_measure(strategy_text)
+        strategy_name = clean(_NUMBERING.sub("", _one_line(strategy_text)))
         text = _cell(columns, row, "practice")
         if facet_name and (facet is None or facet["name"] != facet_name):
             facet = next((f for f in facets if f["name"] == facet_name), None)
