@@ -222,7 +222,9 @@ def test_an_xlsx_that_claims_the_whole_sheet_reads_what_it_holds(shipped):
 def test_an_xlsx_merge_that_claims_the_whole_sheet_reads_what_it_holds(shipped):
     good = WRITERS[".xlsx"](small_sheet().blocks())
     data = hostile.merging_xlsx(["A1:XFD1048576", "B5:XFD1048576", "A3:A1048576"])
-    assert check_file(filename="merges.xlsx", data=data).doc == read_document("f.xlsx", good)
+    # The same record (the cells shown beside it differ: a merge fills what it covers).
+    read = check_file(filename="merges.xlsx", data=data).doc.as_dict(office="", rubric={})
+    assert read == read_document("f.xlsx", good).as_dict(office="", rubric={})
 
 
 def test_an_xlsx_of_a_quarter_million_merged_ranges(shipped):

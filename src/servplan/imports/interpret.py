@@ -156,8 +156,18 @@ class _Row:
     def at(self, name: str) -> str:
         """Where column `name` of this row is: 「第 2 張表第 5 列『自評』欄」."""
         index = self.header.index(name)
-        if index is None:
-            return self.where
+        return self.where if index is None else self.column_at(index)
+
+    def source(self) -> list[tuple[str, str]]:
+        """The row's filled cells, each with where it stands (a merged cell in each row it
+        covers): what the preview shows beside what was read."""
+        return [
+            (self.column_at(index), _text(text))
+            for index, text in enumerate(self.filled)
+            if _text(text)
+        ]
+
+    def column_at(self, index: int) -> str:
         title = self.header.titles[index] if index < len(self.header.titles) else ""
         column = f"『{title}』欄" if title else f"第 {index + 1} 欄"
         if self.header.sheet:
@@ -348,7 +358,12 @@ def interpret(blocks: list[Block]) -> ReadDocument:
             cells = list(r.filled)
             if practice is not None and practice < len(cells):
                 cells[practice] = r.cells[practice]
-            plan_rows.append((r.header.columns, cells))
+            place = {
+                "at": r.where,
+                "columns": {name: r.at(name) for name in ("practice", "departments", "period")},
+                "source": r.source(),
+            }
+            plan_rows.append((r.header.columns, cells, place))
         return read_plan(blocks, paragraphs, plan_rows)
     raise UnreadableFile("找不到評分表（執行構面／評核項目）或執行策略表（面向／具體作法）")
 
@@ -428,6 +443,7 @@ def _statement_line(doc: ReadAssessment, line: str, where: str) -> None:
     """A line that states the total maximum, the total score or the date of the assessment."""
     if (found := _TOTAL_MAX.search(line)) and doc.stated_total_max is None:
         doc.stated_total_max = Decimal(found.group(1))
+        doc.total_max_at = f"文件段落{where}"
     if (found := _TOTAL.search(line)) is not None:
         doc.total_statements.append((Decimal(found.group(1)), where))
     if line.startswith("考核日期") and re.search(r"\d", line):
@@ -443,6 +459,7 @@ def _header_statements(doc: ReadAssessment, row: _Row) -> None:
         found = _TOTAL_MAX.search(_one_line(cell))
         if found and doc.stated_total_max is None:
             doc.stated_total_max = Decimal(found.group(1))
+            doc.total_max_at = row.where
 
 
 def _total_row(row: _Row, label: str, doc: ReadAssessment) -> None:
@@ -450,10 +467,13 @@ def _total_row(row: _Row, label: str, doc: ReadAssessment) -> None:
     column or its label (「總分：939 分」)."""
     line = _one_line(label)
     maximum = parse_number(row.get("max"))[0] if row.header.index("max") is not None else None
+    at = row.at("max")
     if maximum is None and (found := _TOTAL_MAX.search(line)):
         maximum = Decimal(found.group(1))
+        at = row.where
     if maximum is not None:
         doc.stated_total_max = maximum
+        doc.total_max_at = at
     score = parse_number(row.get("score"))[0]
     if score is not None:
         doc.total_statements.append((score, row.at("score")))
@@ -487,6 +507,8 @@ def _score_row(row: _Row, reading: _Reading) -> None:
     name, maximum = name_and_max(dim_text)
     if name and not any(w in name for w in _SUBTOTAL_LABELS):
         reading.current = reading.dimension(name, None if subtotal else maximum)
+        if maximum is not None and not reading.current.max_at:
+            reading.current.max_at = row.at("dimension")
     current = reading.current
     if current is None or not (item_line or subtotal):
         return
@@ -494,8 +516,9 @@ def _score_row(row: _Row, reading: _Reading) -> None:
     if subtotal:
         if (found := _TOTAL_MAX.search(subtotal_label)) and stated_max is None:
             stated_max = Decimal(found.group(1))
-        if current.stated_max is None:
+        if current.stated_max is None and stated_max is not None:
             current.stated_max = stated_max
+            current.max_at = row.at("max") if row.header.index("max") is not None else row.where
         score = parse_number(row.get("score"))[0]
         if score is not None:
             current.statements.append((score, row.at("score")))
@@ -513,7 +536,9 @@ def _score_row(row: _Row, reading: _Reading) -> None:
             "score": row.at("score"),
             "max": row.at("max") if row.header.index("max") is not None else row.at("item"),
             "item": row.at("item"),
+            "narrative": row.at("narrative"),
         },
+        source=row.source(),
     )
     current.cells.append(cell)
     reading.scored = True
@@ -530,6 +555,7 @@ def _score_row(row: _Row, reading: _Reading) -> None:
                 improvement=_paragraphs(row.get("improvement")),
                 remarks=_paragraphs(row.get("remarks")),
                 at=row.where,
+                source=row.source(),
             )
         )
 
@@ -547,6 +573,8 @@ def _summary_row(row: _Row, reading: _Reading) -> None:
         return
     known = name_key(name) in reading.dimensions
     dimension = reading.dimension(name, maximum)
+    if maximum is not None and not dimension.max_at:
+        dimension.max_at = row.at("label")
     score = parse_number(row.get("score"))[0]
     if score is not None:
         dimension.statements.append((score, row.at("score")))
@@ -557,7 +585,16 @@ def _summary_row(row: _Row, reading: _Reading) -> None:
         item, item_max = name_and_max(line)
         if item:
             dimension.cells.append(
-                ReadCell(dimension.name, item, item_max, None, "", "", {"item": row.at("items")})
+                ReadCell(
+                    dimension.name,
+                    item,
+                    item_max,
+                    None,
+                    "",
+                    "",
+                    {"item": row.at("items")},
+                    source=row.source(),
+                )
             )
 
 
@@ -577,6 +614,7 @@ def _finding_row(row: _Row, reading: _Reading) -> None:
             improvement=_paragraphs(row.get("improvement")),
             remarks=_paragraphs(row.get("remarks")),
             at=row.where,
+            source=row.source(),
         )
     )
 
@@ -623,6 +661,7 @@ def _follow_up_row(row: _Row, reading: _Reading) -> None:
             entries=entries(row.get("progress")),
             remarks=_paragraphs(row.get("remarks")),
             at=row.where,
+            source=row.source(),
         )
     )
 

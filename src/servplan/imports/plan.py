@@ -65,8 +65,10 @@ def _sections(paragraphs: list[str]) -> dict[str, list[str]]:
 
 
 def read_plan(
-    blocks: list[Block], paragraphs: list[str], rows: list[tuple[dict, list]]
+    blocks: list[Block], paragraphs: list[str], rows: list[tuple[dict, list, dict]]
 ) -> ReadPlan:
+    """`rows`: each table row's columns, cells and place (where it stands, where its
+    practice, departments and period columns are, its cells as read)."""
     title, office, year, _ = title_parts(paragraphs)
     approved_on = None
     for text in paragraphs:
@@ -108,11 +110,11 @@ def _strategy_and_measure(text: str) -> tuple[str, str]:
     return strategy, _one_line(measures[0])
 
 
-def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
+def _tree(rows: list[tuple[dict, list, dict]]) -> list[dict]:
     facets: list[dict] = []
     facet = strategy = measure = None
     last: ReadPractice | None = None
-    for number, (columns, row) in enumerate(rows, start=1):
+    for number, (columns, row, place) in enumerate(rows, start=1):
         facet_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "facet"))))
         strategy_text = _cell(columns, row, "strategy")
         measure_text = _one_line(_cell(columns, row, "measure"))
@@ -143,6 +145,7 @@ def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
         if not new_measure and last is not None and practices and practices[0][0] is None:
             # A practice carried over a page break: its text continues the previous one.
             last.text = clean(f"{last.text}{practices.pop(0)[1]}")
+            last.source += place["source"]
         if new_measure:
             measure = {"name": measure_name, "raw": measure_text, "practices": []}
             strategy["measures"].append(measure)
@@ -153,7 +156,16 @@ def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
             departments = departments or measure["practices"][-1].departments
             period = period or measure["practices"][-1].period
         for practice_number, body in practices:
-            last = ReadPractice(practice_number, body, departments, period, number)
+            last = ReadPractice(
+                practice_number,
+                body,
+                departments,
+                period,
+                number,
+                at=place["at"],
+                columns=place["columns"],
+                source=place["source"],
+            )
             measure["practices"].append(last)
     for f in facets:
         for s in f["strategies"]:

@@ -241,7 +241,7 @@ def _covered(merges: dict) -> set[tuple[int, int]]:
 
 def _number(text: str):
     """A spreadsheet stores what looks like a number as one (as typing it would)."""
-    if re.fullmatch(r"\d+(\.\d+)?", text or ""):
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text or ""):  # not 「９６」, which \d would take
         value = float(text)
         return int(value) if value.is_integer() else value
     return text or None
