@@ -1,13 +1,14 @@
 """Every layout of docs/imports.md's table reads, from its committed test document, to the
 exact record: score sheets typed in a spreadsheet and plans laid out every way offices do."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from servplan.imports.domain import check_file
 from servplan.imports.readers import read_blocks
-from tests.imports.layouts.make import HERE, build, files
+from tests.imports.layouts.make import HERE, LAYOUTS, WRITERS, build, files
 
 SCORE_FILES = [(n, s) for n, s in files() if n.startswith("score-")]
 PLAN_FILES = [(n, s) for n, s in files() if n.startswith("plan-")]
@@ -222,3 +223,59 @@ def test_plan_layouts_read_to_the_exact_record(shipped, name, suffix):
     assert data["steps"] == ["訂定本處執行計畫。", "本執行計畫公開於區營業處網頁。"]
     assert data["supplementary"] == "本計畫如有未盡事宜，得另行補充。"
     assert data["facets"] == PLAN_FACETS
+
+
+LOCATION = {
+    ".xlsx": r"『評分表』工作表第 \d+ 列『[^』]+』欄（[A-Z]{1,3} 欄）",
+    ".ods": r"『評分表』工作表第 \d+ 列『[^』]+』欄（[A-Z]{1,3} 欄）",
+    ".docx": r"第 1 張表第 \d+ 列『[^』]+』欄",
+    ".odt": r"第 1 張表第 \d+ 列『[^』]+』欄",
+}
+
+
+@pytest.mark.parametrize("suffix", list(LOCATION))
+def test_every_issue_of_a_score_sheet_names_its_cell_and_what_was_expected(shipped, suffix):
+    [(sheet, blocks)] = LAYOUTS["score-max-column"][0]()
+    rows = blocks[1][1]
+    rows[2][4] = "150"  # 數位服務, maximum 100
+    rows[4][4] = "甲"  # 創新服務／便民服務
+    rows[3][2] = "320"  # 服務品質's maximum, its items add up to 300
+    rows[7][2] = "600"  # the total maximum, the dimensions add up to 520
+    rows[7][4] = "440"  # the stated total
+    rows[5][3] = rows[1][3] = "同一段落寫在兩個評核項目裡，字數超過二十個字的執行情形說明。"
+    data = WRITERS[suffix]([(sheet, blocks)])
+    result = check_file(filename=f"bad{suffix}", data=data)
+    assert sorted(i.code for i in result.issues) == [
+        "duplicate-narrative",
+        "max-mismatch",
+        "max-mismatch",
+        "score-above-max",
+        "score-missing",
+        "subtotal-mismatch",  # 服務品質: 180 + 150
+        "subtotal-mismatch",  # 創新服務: 170 stated
+        "total-mismatch",
+    ]
+    for issue in result.issues:
+        assert re.search(LOCATION[suffix], issue.message), issue.message
+    messages = {i.code: i.message for i in result.issues}
+    assert "，應為 0 至 100 分" in messages["score-above-max"]
+    assert "「甲」不是分數" in messages["score-missing"]
+    assert "，應為 0 至 120 分的數字" in messages["score-missing"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_practice_without_department_or_period_names_their_cells(shipped, suffix):
+    [(sheet, blocks)] = LAYOUTS["plan-repeated"][0]()
+    table = blocks[8][1]
+    table[4][4] = table[4][5] = ""  # 服務友善性's practice
+    result = check_file(filename=f"plan{suffix}", data=WRITERS[suffix]([(sheet, blocks)]))
+    [issue] = result.issues
+    where = (
+        "『計畫』工作表第 14 列『承辦部門』欄（E 欄）、『計畫』工作表第 14 列『執行期間』欄（F 欄）"
+        if suffix == ".xlsx"
+        else "第 1 張表第 5 列『承辦部門』欄、第 1 張表第 5 列『執行期間』欄"
+    )
+    assert issue.message == (
+        f"基礎服務／服務友善性／提升服務設施合宜度(1)：具體作法未填承辦部門及執行期間（{where}），"
+        "應寫明承辦的部門及執行的月份或頻率（如「1~12 月」「每季」）"
+    )

@@ -31,8 +31,15 @@ def resolve_office(doc: ReadDocument, override: str | None) -> tuple[Office | No
         return find_office(name), []
     except DomainError:
         source = "指定的" if override else "標題中的"
+        at = "" if override else _at(f"標題「{doc.title[:40]}」")
         return None, [
-            Issue(ERROR, "unknown-office", f"{source}區營業處「{name}」不在系統中", "office")
+            Issue(
+                ERROR,
+                "unknown-office",
+                f"{source}區營業處「{name}」不在系統中{at}，"
+                "應為系統中的區營業處名稱（如「苗栗區營業處」）",
+                "office",
+            )
         ]
 
 
@@ -91,7 +98,7 @@ def _score_issues(doc: ReadAssessment) -> list[Issue]:
                     ERROR,
                     "score-above-max",
                     f"{where}：自評 {format_score(cell.score)} 分超過配分 {format_score(cell.max)} 分"
-                    f"{_at(at)}",
+                    f"{_at(at)}，應為 {limit}",
                     where,
                 )
             )

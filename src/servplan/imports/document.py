@@ -87,7 +87,7 @@ class ReadFinding:
     recommendation: str = ""
     improvement: str = ""
     remarks: str = ""
-    at: str = ""  # the row, as the user sees it: 「第 3 張表第 2 列」
+    at: str = ""  # its label, as the user sees it: 「第 3 張表第 2 列『考核項目』欄」
     source: list[tuple[str, str]] = field(default_factory=list)
 
 

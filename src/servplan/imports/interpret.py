@@ -613,7 +613,7 @@ def _finding_row(row: _Row, reading: _Reading) -> None:
             recommendation=_paragraphs(row.get("recommendation")),
             improvement=_paragraphs(row.get("improvement")),
             remarks=_paragraphs(row.get("remarks")),
-            at=row.where,
+            at=row.at("label"),
             source=row.source(),
         )
     )
@@ -660,7 +660,7 @@ def _follow_up_row(row: _Row, reading: _Reading) -> None:
             recommendation=_paragraphs(row.get("recommendation")),
             entries=entries(row.get("progress")),
             remarks=_paragraphs(row.get("remarks")),
-            at=row.where,
+            at=row.at("label"),
             source=row.source(),
         )
     )
