@@ -237,3 +237,8 @@ def test_the_plan_preview_shows_each_practice_beside_its_cells(client, make, shi
         "第 1 張表第 3 列『具體作法』欄</span> (1)提升申辦案件的處理效率。(2)主動告知用戶處理情形。"
         in page
     )
+    # (2) came from the same row as (1): that row's cells are shown once.
+    assert page.count("(1)提升申辦案件的處理效率。(2)") == 1
+    assert "同上（與上一個作法同一列：第 1 張表第 3 列）" in page
+    # A merged cell stands at its first row only.
+    assert page.count("『面向』欄</span> 一、基礎服務") == 1

@@ -240,6 +240,7 @@ class ReadPractice:
     # Where the practice stands (「第 1 張表第 3 列」) and where its columns are.
     at: str = ""
     columns: dict[str, str] = field(default_factory=dict)
+    # The row's cells, with the row's first practice (empty: the row of the one above).
     source: list[tuple[str, str]] = field(default_factory=list)
 
 

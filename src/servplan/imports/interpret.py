@@ -159,11 +159,12 @@ class _Row:
         return self.where if index is None else self.column_at(index)
 
     def source(self) -> list[tuple[str, str]]:
-        """The row's filled cells, each with where it stands (a merged cell in each row it
-        covers): what the preview shows beside what was read."""
+        """The row's filled cells, each with where it stands: what the preview shows beside
+        what was read. A merged cell stands at its first row only, so that the preview shows
+        each cell of the file once (a hostile merge can't make it repeat a text per row)."""
         return [
             (self.column_at(index), _text(text))
-            for index, text in enumerate(self.filled)
+            for index, text in enumerate(self.cells)
             if _text(text)
         ]
 
@@ -581,6 +582,8 @@ def _summary_row(row: _Row, reading: _Reading) -> None:
     if known or reading.scored:
         return
     # A results summary on its own: its items, without maxima or scores of their own.
+    # The row's cells stand beside its first item only (the preview shows each cell once).
+    source = row.source()
     for line in row.get("items").splitlines():
         item, item_max = name_and_max(line)
         if item:
@@ -593,9 +596,10 @@ def _summary_row(row: _Row, reading: _Reading) -> None:
                     "",
                     "",
                     {"item": row.at("items")},
-                    source=row.source(),
+                    source=source,
                 )
             )
+            source = []
 
 
 def _finding_row(row: _Row, reading: _Reading) -> None:

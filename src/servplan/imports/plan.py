@@ -145,7 +145,7 @@ def _tree(rows: list[tuple[dict, list, dict]]) -> list[dict]:
         if not new_measure and last is not None and practices and practices[0][0] is None:
             # A practice carried over a page break: its text continues the previous one.
             last.text = clean(f"{last.text}{practices.pop(0)[1]}")
-            last.source += place["source"]
+            last.source = [*last.source, *place["source"]]
         if new_measure:
             measure = {"name": measure_name, "raw": measure_text, "practices": []}
             strategy["measures"].append(measure)
@@ -155,6 +155,8 @@ def _tree(rows: list[tuple[dict, list, dict]]) -> list[dict]:
             # A merged 承辦部門／執行期間 cell covers the measure's later rows too.
             departments = departments or measure["practices"][-1].departments
             period = period or measure["practices"][-1].period
+        # The row's cells stand beside its first practice only (the preview shows each once).
+        source = place["source"]
         for practice_number, body in practices:
             last = ReadPractice(
                 practice_number,
@@ -164,8 +166,9 @@ def _tree(rows: list[tuple[dict, list, dict]]) -> list[dict]:
                 number,
                 at=place["at"],
                 columns=place["columns"],
-                source=place["source"],
+                source=source,
             )
+            source = []
             measure["practices"].append(last)
     for f in facets:
         for s in f["strategies"]:

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from servplan.imports.readers.base import (
     MAX_COLUMNS,
+    MAX_MERGES,
     Block,
     Budget,
     Paragraph,
@@ -108,9 +109,15 @@ def _xlsx_merges(
     from openpyxl.xml.functions import iterparse
 
     spans: dict[tuple[int, int], tuple[int, int]] = {}
+    count = 0
     with sheet.parent._archive.open(sheet._worksheet_path) as source:
         for _, element in iterparse(source):
             if element.tag == f"{_MAIN_NS}mergeCell":
+                count += 1
+                if count > MAX_MERGES:
+                    raise UnreadableFile(
+                        f"檔案內容過多：工作表「{sheet.title}」的合併儲存格超過 {MAX_MERGES:,} 個的上限"
+                    )
                 budget.blank_cells(1)
                 first, _, last = (element.get("ref") or "").partition(":")
                 start, end = _cell_index(first), _cell_index(last or first)
