@@ -409,7 +409,7 @@ def _assessment(paragraphs: list[str], rows: list[_Row]) -> ReadAssessment:
     doc = ReadAssessment(title=title, office_name=office, period=period, dimensions=[])
     for text in paragraphs:
         line = _one_line(text)
-        _statement_line(doc, line, f"「{line[:30]}」")
+        _statement_line(doc, line, f"文件段落「{line[:30]}」")
     reading = _Reading(doc)
     # Score rows first: the summary and the findings refer to the score sheet's cells.
     for kind, read in (
@@ -444,7 +444,7 @@ def _statement_line(doc: ReadAssessment, line: str, where: str) -> None:
     """A line that states the total maximum, the total score or the date of the assessment."""
     if (found := _TOTAL_MAX.search(line)) and doc.stated_total_max is None:
         doc.stated_total_max = Decimal(found.group(1))
-        doc.total_max_at = f"文件段落{where}"
+        doc.total_max_at = where
     if (found := _TOTAL.search(line)) is not None:
         doc.total_statements.append((Decimal(found.group(1)), where))
     if line.startswith("考核日期") and re.search(r"\d", line):
