@@ -8,6 +8,7 @@ import pytest
 
 from servplan.imports.domain import check_file
 from servplan.imports.readers import read_blocks
+from servplan.imports.readers.base import Paragraph
 from tests.imports.layouts.make import HERE, LAYOUTS, WRITERS, build, files
 
 SCORE_FILES = [(n, s) for n, s in files() if n.startswith("score-")]
@@ -72,6 +73,24 @@ def test_the_committed_document_is_what_make_writes(name, suffix):
     """The files hold timestamps, so they are compared as read: the same grid."""
     committed = read_blocks(f"{name}{suffix}", path(name, suffix).read_bytes())
     assert committed == read_blocks(f"{name}{suffix}", build(name, suffix))
+
+
+def grid(name, suffix) -> list:
+    """What the reader makes of a file: paragraphs, and tables' cells (empty as None), spans
+    and sheet names (row numbers aside: a document's are its tables' own)."""
+    return [
+        block.text
+        if isinstance(block, Paragraph)
+        else ([[cell or None for cell in row] for row in block.rows], block.spans, block.sheet)
+        for block in read_blocks(f"{name}{suffix}", path(name, suffix).read_bytes())
+    ]
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_each_kind_of_file_reads_a_layout_to_one_grid(name):
+    """Excel's merged ranges are spans as ODF's are; Word's merges as ODF text's."""
+    assert grid(name, ".xlsx") == grid(name, ".ods")
+    assert grid(name, ".docx") == grid(name, ".odt")
 
 
 @pytest.mark.parametrize(("name", "suffix"), SCORE_FILES)
