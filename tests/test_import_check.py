@@ -138,7 +138,13 @@ def test_cells_not_adding_up_to_the_dimension_or_the_total(shipped, tmp_path):
     assert status == 1
     mismatches = [i for i in result["issues"] if i["code"] == "max-mismatch"]
     assert [i["where"] for i in mismatches] == ["創新服務", "total"]
-    assert "各評核項目配分合計 200 分，與構面配分 250 分不符" in mismatches[0]["message"]
+    assert mismatches[0]["message"] == (
+        "創新服務：各評核項目配分合計 200 分，與構面配分 250 分不符"
+        "（第 1 張表第 4 列『執行構面』欄），應相等"
+    )
+    assert mismatches[1]["message"] == (
+        "各執行構面配分合計 550 分，與總分滿分 600 分不符（文件段落「總分(滿分 600 分)」），應相等"
+    )
 
 
 def test_wrong_subtotal_and_total_warn_and_the_cells_win(shipped, tmp_path):

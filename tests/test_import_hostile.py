@@ -219,6 +219,20 @@ def test_an_xlsx_that_claims_the_whole_sheet_reads_what_it_holds(shipped):
     assert check_file(filename="claims.xlsx", data=data).doc == read_document("f.xlsx", good)
 
 
+def test_an_xlsx_merge_that_claims_the_whole_sheet_reads_what_it_holds(shipped):
+    good = WRITERS[".xlsx"](small_sheet().blocks())
+    data = hostile.merging_xlsx(["A1:XFD1048576", "B5:XFD1048576", "A3:A1048576"])
+    # The same record (the cells shown beside it differ: a merge fills what it covers).
+    read = check_file(filename="merges.xlsx", data=data).doc.as_dict(office="", rubric={})
+    assert read == read_document("f.xlsx", good).as_dict(office="", rubric={})
+
+
+def test_an_xlsx_of_twenty_thousand_merged_ranges(shipped):
+    data = hostile.many_merges_xlsx()
+    assert len(data) < 500_000
+    assert "合併儲存格超過 10,000 個的上限" in refused("merges.xlsx", data)
+
+
 def test_an_ods_of_repeated_rows_and_columns(shipped):
     data = hostile.repeated_ods()
     assert len(data) < 20_000

@@ -210,3 +210,35 @@ def test_confirming_applies_the_role_rule_again(client, make, taitung_office):
     Membership.objects.filter(user=user).update(role=Role.MANAGER)
     response = client.post(reverse("import-confirm", args=[PendingUpload.objects.get().pk]))
     assert response.status_code == 302 and Assessment.objects.count() == 0
+
+
+LAYOUTS = Path(__file__).parent / "imports" / "layouts"
+
+
+def test_the_preview_shows_each_row_beside_the_cells_it_was_read_from(client, make, shipped):
+    login(client, make, role=Role.ADMIN)
+    data = (LAYOUTS / "score-max-column.xlsx").read_bytes()
+    response = post_file(client, "score.xlsx", data)
+    page = client.get(response.url).content.decode()
+    # 「９０」 as typed, beside the 90 read from it, where the clerk finds it in the workbook.
+    assert "『評分表』工作表第 5 列『得分』欄（E 欄）</span> ９０" in page
+    assert "『評分表』工作表第 5 列『評核項目』欄（B 欄）</span> 數位服務" in page
+    # The wrong stated subtotal, beside the cell it stands in.
+    assert "創新服務：文件所列小計 170 分（『評分表』工作表第 9 列『得分』欄（E 欄））" in page
+    assert "『評分表』工作表第 9 列『得分』欄（E 欄）</span> 170" in page
+
+
+def test_the_plan_preview_shows_each_practice_beside_its_cells(client, make, shipped):
+    login(client, make, role=Role.ADMIN)
+    data = (LAYOUTS / "plan-in-strategy-column.docx").read_bytes()
+    page = client.get(post_file(client, "plan.docx", data).url).content.decode()
+    assert "第 1 張表第 3 列『執行策略』欄</span> 2.提升服務及時性" in page
+    assert (
+        "第 1 張表第 3 列『具體作法』欄</span> (1)提升申辦案件的處理效率。(2)主動告知用戶處理情形。"
+        in page
+    )
+    # (2) came from the same row as (1): that row's cells are shown once.
+    assert page.count("(1)提升申辦案件的處理效率。(2)") == 1
+    assert "同上（與上一個作法同一列：第 1 張表第 3 列）" in page
+    # A merged cell stands at its first row only.
+    assert page.count("『面向』欄</span> 一、基礎服務") == 1

@@ -181,3 +181,36 @@ def tagged_pdf(shape: str) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def merging_xlsx(ranges: list[str]) -> bytes:
+    """A good form whose sheet lists `ranges` as merged cells."""
+    cells = "".join(f'<mergeCell ref="{r}"/>' for r in ranges)
+    return rewrite(
+        WRITERS[".xlsx"](small_sheet().blocks()),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(
+            r"<mergeCells[^>]*>.*?</mergeCells>|(?<=</sheetData>)",
+            f'<mergeCells count="{len(ranges)}">{cells}</mergeCells>',
+            xml,
+            count=1,
+        ),
+    )
+
+
+def many_merges_xlsx() -> bytes:
+    """Twenty thousand merged ranges, each somewhere else (so they hardly compress)."""
+    rng = random.Random(14)
+    ranges = []
+    for _ in range(20_000):
+        row, column = rng.randrange(1, 1_000_000), rng.randrange(1, 16_000)
+        ranges.append(f"{_letters(column)}{row}:{_letters(column + 1)}{row + 1}")
+    return merging_xlsx(ranges)
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

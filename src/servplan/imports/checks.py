@@ -31,8 +31,15 @@ def resolve_office(doc: ReadDocument, override: str | None) -> tuple[Office | No
         return find_office(name), []
     except DomainError:
         source = "指定的" if override else "標題中的"
+        at = "" if override else _at(f"標題「{doc.title[:40]}」")
         return None, [
-            Issue(ERROR, "unknown-office", f"{source}區營業處「{name}」不在系統中", "office")
+            Issue(
+                ERROR,
+                "unknown-office",
+                f"{source}區營業處「{name}」不在系統中{at}，"
+                "應為系統中的區營業處名稱（如「苗栗區營業處」）",
+                "office",
+            )
         ]
 
 
@@ -91,7 +98,7 @@ def _score_issues(doc: ReadAssessment) -> list[Issue]:
                     ERROR,
                     "score-above-max",
                     f"{where}：自評 {format_score(cell.score)} 分超過配分 {format_score(cell.max)} 分"
-                    f"{_at(at)}",
+                    f"{_at(at)}，應為 {limit}",
                     where,
                 )
             )
@@ -118,7 +125,7 @@ def _sum_issues(doc: ReadAssessment) -> list[Issue]:
                     ERROR,
                     "max-mismatch",
                     f"{d.name}：各評核項目配分合計 {format_score(cell_max)} 分，"
-                    f"與構面配分 {format_score(d.stated_max)} 分不符",
+                    f"與構面配分 {format_score(d.stated_max)} 分不符{_at(d.max_at)}，應相等",
                     d.name,
                 )
             )
@@ -140,8 +147,14 @@ def _sum_issues(doc: ReadAssessment) -> list[Issue]:
         items = [c.item for c in d.cells]
         for item in {i for i in items if items.count(i) > 1}:
             where = f"{d.name}／{item}"
+            places = "、".join(c.at.get("item", "") for c in d.cells if c.item == item)
             issues.append(
-                Issue(ERROR, "max-mismatch", f"{where}：同一構面中評核項目重複出現", where)
+                Issue(
+                    ERROR,
+                    "max-mismatch",
+                    f"{where}：同一構面中評核項目重複出現{_at(places)}，每個項目應只列一次",
+                    where,
+                )
             )
     dims_max = sum((d.max for d in doc.dimensions), Decimal(0))
     known = all(
@@ -153,7 +166,8 @@ def _sum_issues(doc: ReadAssessment) -> list[Issue]:
                 ERROR,
                 "max-mismatch",
                 f"各執行構面配分合計 {format_score(dims_max)} 分，"
-                f"與總分滿分 {format_score(doc.stated_total_max)} 分不符",
+                f"與總分滿分 {format_score(doc.stated_total_max)} 分不符{_at(doc.total_max_at)}，"
+                "應相等",
                 "total",
             )
         )
@@ -190,7 +204,9 @@ def _duplicate_issues(doc: ReadAssessment) -> list[Issue]:
                 Issue(
                     WARNING,
                     "duplicate-narrative",
-                    f"{a.label} 與 {b.label} 有 {len(shared)} 段相同的文字：「{shared[0][:30]}…」",
+                    f"{a.label} 與 {b.label} 有 {len(shared)} 段相同的文字：「{shared[0][:30]}…」"
+                    f"{_at('、'.join(c.at['narrative'] for c in (a, b) if c.at.get('narrative')))}"
+                    "，應各寫各項的執行情形",
                     a.label,
                     cells=(a.label, b.label),
                 )
@@ -228,6 +244,11 @@ def _check_assessment(doc: ReadAssessment) -> list[Issue]:
     ]
 
 
+def practice_key(where: str, practice) -> str:
+    """One practice, for the preview to place its issues: where it sits, its number, its row."""
+    return f"{where}({practice.number or ''})@{practice.at}"
+
+
 def _check_plan(doc: ReadPlan) -> list[Issue]:
     issues = []
     for where, practice in doc.practices:
@@ -238,13 +259,20 @@ def _check_plan(doc: ReadPlan) -> list[Issue]:
         ]
         if missing:
             number = f"({practice.number})" if practice.number else ""
-            at = f"{where}{number}（第 {practice.row} 列）"
+            places = "、".join(
+                practice.columns.get(key, "")
+                for label, key in (("承辦部門", "departments"), ("執行期間", "period"))
+                if label in missing
+            )
+            at = f"{where}{number}"
             issues.append(
                 Issue(
                     WARNING,
                     "practice-incomplete",
-                    f"{at}：具體作法未填{'及'.join(missing)}",
+                    f"{at}：具體作法未填{'及'.join(missing)}{_at(places or practice.at)}，"
+                    "應寫明承辦的部門及執行的月份或頻率（如「1~12 月」「每季」）",
                     at,
+                    cells=(practice_key(where, practice),),
                 )
             )
     return issues

@@ -41,6 +41,9 @@ class ReadCell:
     narrative: str
     # Where each value was read, as the user sees it: {"score": "第 1 張表第 3 列『自評』欄", …}.
     at: dict[str, str] = field(default_factory=dict)
+    # The row's cells as the document holds them, each with where it stands (the preview
+    # shows them beside what was read from them).
+    source: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -54,6 +57,7 @@ class ReadDimension:
     cells: list[ReadCell] = field(default_factory=list)
     # Each subtotal the document prints (小計 row, results summary), with where it stands.
     statements: list[tuple[Decimal, str]] = field(default_factory=list)
+    max_at: str = ""  # where the dimension's maximum is stated
 
     @property
     def stated(self) -> Decimal | None:
@@ -83,7 +87,8 @@ class ReadFinding:
     recommendation: str = ""
     improvement: str = ""
     remarks: str = ""
-    at: str = ""  # the row, as the user sees it: 「第 3 張表第 2 列」
+    at: str = ""  # its label, as the user sees it: 「第 3 張表第 2 列『考核項目』欄」
+    source: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +112,7 @@ class ReadFollowUp:
     entries: list[ReadEntry] = field(default_factory=list)
     remarks: str = ""
     at: str = ""
+    source: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -117,6 +123,7 @@ class ReadAssessment:
     period: Period
     dimensions: list[ReadDimension]
     stated_total_max: Decimal | None = None
+    total_max_at: str = ""  # where the total maximum is stated
     # Each total the document prints (a line under the title, the 總分 row), with where.
     total_statements: list[tuple[Decimal, str]] = field(default_factory=list)
     assessed_on: dt.date | None = None
@@ -230,6 +237,11 @@ class ReadPractice:
     departments: list[str]
     period: str
     row: int
+    # Where the practice stands (「第 1 張表第 3 列」) and where its columns are.
+    at: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    # The row's cells, with the row's first practice (empty: the row of the one above).
+    source: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -25,11 +25,13 @@ from servplan.imports.document import (
     ReadFinding,
     ReadFollowUp,
 )
-from servplan.imports.readers.base import Block, Paragraph, Table, UnreadableFile, clean
+from servplan.imports.readers.base import Block, Table, UnreadableFile, clean
 
 NOTHING = "無"
 # The sign-off chain's roles as the forms print them over the signatures.
 SIGNER_ROLES = {"經辦", "課長", "經理", "副處長", "處長"}
+# A role with the signer's name after a colon, as clerks type the sign-off row: 「經辦：王小明」.
+_SIGNER = re.compile(r"^(?:經辦|課長|經理|副處長|處長)\s*+[:：]\s*+[^\s:：]{0,12}$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９（）：～．", "0123456789():~.")
 # Seven digits is far beyond any form; longer numbers are read as text, never as huge Decimals.
 _NUMBER = r"\d{1,7}(?:\.\d{1,2})?"
@@ -154,8 +156,19 @@ class _Row:
     def at(self, name: str) -> str:
         """Where column `name` of this row is: 「第 2 張表第 5 列『自評』欄」."""
         index = self.header.index(name)
-        if index is None:
-            return self.where
+        return self.where if index is None else self.column_at(index)
+
+    def source(self) -> list[tuple[str, str]]:
+        """The row's filled cells, each with where it stands: what the preview shows beside
+        what was read. A merged cell stands at its first row only, so that the preview shows
+        each cell of the file once (a hostile merge can't make it repeat a text per row)."""
+        return [
+            (self.column_at(index), _text(text))
+            for index, text in enumerate(self.cells)
+            if _text(text)
+        ]
+
+    def column_at(self, index: int) -> str:
         title = self.header.titles[index] if index < len(self.header.titles) else ""
         column = f"『{title}』欄" if title else f"第 {index + 1} 欄"
         if self.header.sheet:
@@ -196,7 +209,7 @@ def _header(row: list[str | None], table: Table, index: int) -> _Header | None:
         )
     if col("面向") is not None and col("具體作法") is not None:
         practice = [i for i, t in enumerate(texts) if "具體作法" in t]
-        measure = col("子策略")
+        measure = col("子策略", "作法標題")
         if measure is None and len(practice) > 1:
             measure = practice[0]
         elif measure is None and practice[-1] + 1 < len(texts) and not texts[practice[-1] + 1]:
@@ -258,9 +271,15 @@ def _header(row: list[str | None], table: Table, index: int) -> _Header | None:
 
 
 def _signature_row(row: list[str | None]) -> bool:
-    """The roles heading a signature block, each in its own cell."""
+    """The roles heading a signature block, each in its own cell (「經辦：王小明」 too)."""
     texts = [t for t in (_one_line(c) for c in row) if t]
-    return bool(texts) and all(t in SIGNER_ROLES for t in texts)
+    return bool(texts) and all(t in SIGNER_ROLES or _SIGNER.match(t) for t in texts)
+
+
+def _lone_text(row: list[str | None]) -> str | None:
+    """The text of a row with one filled cell (a title merged across the table's first row)."""
+    texts = [c for c in row if _text(c)]
+    return _text(texts[0]) if len(texts) == 1 else None
 
 
 def furniture(text: str) -> bool:
@@ -279,18 +298,29 @@ def _title(paragraphs: list[str]) -> tuple[str, re.Match] | None:
     return None
 
 
-def _rows(blocks: list[Block]) -> list[_Row]:
-    """Every table row under a header, each with where it stands as its user sees it."""
+def _rows(blocks: list[Block]) -> tuple[list[_Row], list[str]]:
+    """Every table row under a header, each with where it stands as its user sees it; and
+    the paragraphs, in order: the document's own and a table's rows of one text above its
+    header row (a title merged across the first row)."""
     rows: list[_Row] = []
+    paragraphs: list[str] = []
     current: _Header | None = None
     number = 0
     for block in blocks:
         if not isinstance(block, Table):
+            if not furniture(block.text):
+                paragraphs.append(block.text)
             continue
         if not block.sheet:
             number += 1
         filled = block.filled()
+        headers = [_header(row, block, i) for i, row in enumerate(block.rows)]
+        first = next((i for i, h in enumerate(headers) if h is not None), None)
         for index, row in enumerate(block.rows):
+            lone = _lone_text(row)
+            if lone is not None and first is not None and index < first:
+                paragraphs.append(lone)
+                continue
             if block.sheet:
                 where = f"『{block.sheet}』工作表第 {block.row_number(index)} 列"
             else:
@@ -300,20 +330,19 @@ def _rows(blocks: list[Block]) -> list[_Row]:
                 # roles are not rows of it.
                 current = None
                 continue
-            header = _header(row, block, index)
+            header = headers[index]
             if header is not None:
                 current = header
                 rows.append(_Row(header, row, filled[index], where, is_header=True))
                 continue
             if current is not None and any(_text(c) for c in row):
                 rows.append(_Row(current, row, filled[index], where))
-    return rows
+    return rows, paragraphs
 
 
 def interpret(blocks: list[Block]) -> ReadDocument:
     """The form in `blocks`: a score sheet (with summary and findings) or a plan."""
-    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph) and not furniture(b.text)]
-    rows = _rows(blocks)
+    rows, paragraphs = _rows(blocks)
     kinds = {r.header.kind for r in rows}
     if kinds & {"score", "summary", "findings", "follow_up"}:
         return _assessment(paragraphs, rows)
@@ -330,7 +359,12 @@ def interpret(blocks: list[Block]) -> ReadDocument:
             cells = list(r.filled)
             if practice is not None and practice < len(cells):
                 cells[practice] = r.cells[practice]
-            plan_rows.append((r.header.columns, cells))
+            place = {
+                "at": r.where,
+                "columns": {name: r.at(name) for name in ("practice", "departments", "period")},
+                "source": r.source(),
+            }
+            plan_rows.append((r.header.columns, cells, place))
         return read_plan(blocks, paragraphs, plan_rows)
     raise UnreadableFile("找不到評分表（執行構面／評核項目）或執行策略表（面向／具體作法）")
 
@@ -375,7 +409,7 @@ def _assessment(paragraphs: list[str], rows: list[_Row]) -> ReadAssessment:
     doc = ReadAssessment(title=title, office_name=office, period=period, dimensions=[])
     for text in paragraphs:
         line = _one_line(text)
-        _statement_line(doc, line, f"「{line[:30]}」")
+        _statement_line(doc, line, f"文件段落「{line[:30]}」")
     reading = _Reading(doc)
     # Score rows first: the summary and the findings refer to the score sheet's cells.
     for kind, read in (
@@ -410,6 +444,7 @@ def _statement_line(doc: ReadAssessment, line: str, where: str) -> None:
     """A line that states the total maximum, the total score or the date of the assessment."""
     if (found := _TOTAL_MAX.search(line)) and doc.stated_total_max is None:
         doc.stated_total_max = Decimal(found.group(1))
+        doc.total_max_at = where
     if (found := _TOTAL.search(line)) is not None:
         doc.total_statements.append((Decimal(found.group(1)), where))
     if line.startswith("考核日期") and re.search(r"\d", line):
@@ -425,6 +460,7 @@ def _header_statements(doc: ReadAssessment, row: _Row) -> None:
         found = _TOTAL_MAX.search(_one_line(cell))
         if found and doc.stated_total_max is None:
             doc.stated_total_max = Decimal(found.group(1))
+            doc.total_max_at = row.where
 
 
 def _total_row(row: _Row, label: str, doc: ReadAssessment) -> None:
@@ -432,10 +468,13 @@ def _total_row(row: _Row, label: str, doc: ReadAssessment) -> None:
     column or its label (「總分：939 分」)."""
     line = _one_line(label)
     maximum = parse_number(row.get("max"))[0] if row.header.index("max") is not None else None
+    at = row.at("max")
     if maximum is None and (found := _TOTAL_MAX.search(line)):
         maximum = Decimal(found.group(1))
+        at = row.where
     if maximum is not None:
         doc.stated_total_max = maximum
+        doc.total_max_at = at
     score = parse_number(row.get("score"))[0]
     if score is not None:
         doc.total_statements.append((score, row.at("score")))
@@ -455,19 +494,32 @@ def _score_row(row: _Row, reading: _Reading) -> None:
     if label:
         _total_row(row, label, doc)
         return
-    subtotal = any(w in item_line for w in _SUBTOTAL_LABELS)
+    # 「小計」 in the item column, or in the dimension column of a row without an item.
+    dim_line = _one_line(dim_text)
+    subtotal_label = next(
+        (
+            t
+            for t in (item_line, "" if item_line else dim_line)
+            if any(w in t for w in _SUBTOTAL_LABELS)
+        ),
+        "",
+    )
+    subtotal = bool(subtotal_label)
     name, maximum = name_and_max(dim_text)
     if name and not any(w in name for w in _SUBTOTAL_LABELS):
         reading.current = reading.dimension(name, None if subtotal else maximum)
+        if maximum is not None and not reading.current.max_at:
+            reading.current.max_at = row.at("dimension")
     current = reading.current
-    if current is None or not item_line:
+    if current is None or not (item_line or subtotal):
         return
     stated_max = parse_number(row.get("max"))[0]
     if subtotal:
-        if (found := _TOTAL_MAX.search(item_line)) and stated_max is None:
+        if (found := _TOTAL_MAX.search(subtotal_label)) and stated_max is None:
             stated_max = Decimal(found.group(1))
-        if current.stated_max is None:
+        if current.stated_max is None and stated_max is not None:
             current.stated_max = stated_max
+            current.max_at = row.at("max") if row.header.index("max") is not None else row.where
         score = parse_number(row.get("score"))[0]
         if score is not None:
             current.statements.append((score, row.at("score")))
@@ -485,7 +537,9 @@ def _score_row(row: _Row, reading: _Reading) -> None:
             "score": row.at("score"),
             "max": row.at("max") if row.header.index("max") is not None else row.at("item"),
             "item": row.at("item"),
+            "narrative": row.at("narrative"),
         },
+        source=row.source(),
     )
     current.cells.append(cell)
     reading.scored = True
@@ -502,6 +556,7 @@ def _score_row(row: _Row, reading: _Reading) -> None:
                 improvement=_paragraphs(row.get("improvement")),
                 remarks=_paragraphs(row.get("remarks")),
                 at=row.where,
+                source=row.source(),
             )
         )
 
@@ -519,18 +574,32 @@ def _summary_row(row: _Row, reading: _Reading) -> None:
         return
     known = name_key(name) in reading.dimensions
     dimension = reading.dimension(name, maximum)
+    if maximum is not None and not dimension.max_at:
+        dimension.max_at = row.at("label")
     score = parse_number(row.get("score"))[0]
     if score is not None:
         dimension.statements.append((score, row.at("score")))
     if known or reading.scored:
         return
     # A results summary on its own: its items, without maxima or scores of their own.
+    # The row's cells stand beside its first item only (the preview shows each cell once).
+    source = row.source()
     for line in row.get("items").splitlines():
         item, item_max = name_and_max(line)
         if item:
             dimension.cells.append(
-                ReadCell(dimension.name, item, item_max, None, "", "", {"item": row.at("items")})
+                ReadCell(
+                    dimension.name,
+                    item,
+                    item_max,
+                    None,
+                    "",
+                    "",
+                    {"item": row.at("items")},
+                    source=source,
+                )
             )
+            source = []
 
 
 def _finding_row(row: _Row, reading: _Reading) -> None:
@@ -548,7 +617,8 @@ def _finding_row(row: _Row, reading: _Reading) -> None:
             recommendation=_paragraphs(row.get("recommendation")),
             improvement=_paragraphs(row.get("improvement")),
             remarks=_paragraphs(row.get("remarks")),
-            at=row.where,
+            at=row.at("label"),
+            source=row.source(),
         )
     )
 
@@ -594,7 +664,8 @@ def _follow_up_row(row: _Row, reading: _Reading) -> None:
             recommendation=_paragraphs(row.get("recommendation")),
             entries=entries(row.get("progress")),
             remarks=_paragraphs(row.get("remarks")),
-            at=row.where,
+            at=row.at("label"),
+            source=row.source(),
         )
     )
 

@@ -20,7 +20,11 @@ _SECTION_FIELDS = {
     "附則": "supplementary",
 }
 _APPROVED = re.compile(r"(\d{2,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*陳准")
-_PRACTICE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（](\d{1,2})[)）]\s*")
+# 「(2)」 starts a practice at the start of a line, after a space or after a sentence's end:
+# 「(1)甲。(2)乙。」 typed on one line is two practices.
+_PRACTICE_NUMBER = re.compile(r"(?:^|(?<=[\s。；;！!？?]))[(（](\d{1,2})[)）]\s*")
+# A 作法標題 numbered 「1.」 under the strategy 「（一）…」 in the strategy column's cell.
+_MEASURE_LINE = re.compile(r"^\s*\d{1,2}\s*[.、．](?!\d)")
 _DEPARTMENT_SPLIT = re.compile(r"[\s、,，;；/]+")
 
 
@@ -61,8 +65,10 @@ def _sections(paragraphs: list[str]) -> dict[str, list[str]]:
 
 
 def read_plan(
-    blocks: list[Block], paragraphs: list[str], rows: list[tuple[dict, list]]
+    blocks: list[Block], paragraphs: list[str], rows: list[tuple[dict, list, dict]]
 ) -> ReadPlan:
+    """`rows`: each table row's columns, cells and place (where it stands, where its
+    practice, departments and period columns are, its cells as read)."""
     title, office, year, _ = title_parts(paragraphs)
     approved_on = None
     for text in paragraphs:
@@ -93,17 +99,31 @@ def _cell(columns: dict, row: list, name: str) -> str:
     return _text(row[index]) if index is not None and index < len(row) else ""
 
 
-def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
+def _strategy_and_measure(text: str) -> tuple[str, str]:
+    """A strategy cell that lists its 作法標題 under the strategy: 「（一）服務一致及正確性」
+    then 「1.訂定標準作業流程」 on the next line, or 「2.…」 alone (under the strategy above)."""
+    lines = [line for line in _text(text).splitlines() if line.strip()]
+    measures = [line for line in lines if _MEASURE_LINE.match(_one_line(line))]
+    if not measures:
+        return text, ""
+    strategy = "\n".join(line for line in lines if line not in measures)
+    return strategy, _one_line(measures[0])
+
+
+def _tree(rows: list[tuple[dict, list, dict]]) -> list[dict]:
     facets: list[dict] = []
     facet = strategy = measure = None
     last: ReadPractice | None = None
-    for number, (columns, row) in enumerate(rows, start=1):
+    for number, (columns, row, place) in enumerate(rows, start=1):
         facet_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "facet"))))
-        strategy_name = clean(_NUMBERING.sub("", _one_line(_cell(columns, row, "strategy"))))
+        strategy_text = _cell(columns, row, "strategy")
         measure_text = _one_line(_cell(columns, row, "measure"))
-        if measure_text and measure_text == _one_line(_cell(columns, row, "strategy")):
+        if measure_text and measure_text == _one_line(strategy_text):
             # A strategy without sub-strategies spans their column too (a merged cell).
             measure_text = ""
+        if not measure_text:
+            strategy_text, measure_text = _strategy_and_measure(strategy_text)
+        strategy_name = clean(_NUMBERING.sub("", _one_line(strategy_text)))
         text = _cell(columns, row, "practice")
         if facet_name and (facet is None or facet["name"] != facet_name):
             facet = next((f for f in facets if f["name"] == facet_name), None)
@@ -125,6 +145,7 @@ def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
         if not new_measure and last is not None and practices and practices[0][0] is None:
             # A practice carried over a page break: its text continues the previous one.
             last.text = clean(f"{last.text}{practices.pop(0)[1]}")
+            last.source = [*last.source, *place["source"]]
         if new_measure:
             measure = {"name": measure_name, "raw": measure_text, "practices": []}
             strategy["measures"].append(measure)
@@ -134,8 +155,20 @@ def _tree(rows: list[tuple[dict, list]]) -> list[dict]:
             # A merged 承辦部門／執行期間 cell covers the measure's later rows too.
             departments = departments or measure["practices"][-1].departments
             period = period or measure["practices"][-1].period
+        # The row's cells stand beside its first practice only (the preview shows each once).
+        source = place["source"]
         for practice_number, body in practices:
-            last = ReadPractice(practice_number, body, departments, period, number)
+            last = ReadPractice(
+                practice_number,
+                body,
+                departments,
+                period,
+                number,
+                at=place["at"],
+                columns=place["columns"],
+                source=source,
+            )
+            source = []
             measure["practices"].append(last)
     for f in facets:
         for s in f["strategies"]:

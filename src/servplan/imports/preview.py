@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from servplan.imports.checks import practice_key
 from servplan.imports.document import Issue, ReadAssessment, ReadPlan
 from servplan.imports.domain import CheckResult
 
@@ -51,7 +52,7 @@ def preview(result: CheckResult) -> dict:
             "practices": [
                 Marked(
                     {"where": where, "practice": p},
-                    [i for i in issues if f"第 {p.row} 列" in i.where and where in i.where],
+                    [i for i in issues if practice_key(where, p) in i.cells],
                 )
                 for where, p in doc.practices
             ]

@@ -28,6 +28,8 @@ MAX_CHARACTERS = 1_000_000
 MAX_CELLS = 200_000
 MAX_ROWS = 50_000
 MAX_COLUMNS = 500
+# Merged ranges a sheet lists apart from its cells (XLSX); a form merges some tens.
+MAX_MERGES = 10_000
 # Runs of spaces collapse to one (`clean`), so an ODF 「<text:s text:c="…"/>」 needs no more.
 MAX_SPACES = 100
 

@@ -18,15 +18,18 @@ def local(node) -> tuple[str, str] | None:
 
 
 def inline_text(node) -> str:
-    """The text of a paragraph, spaces and tabs (text:s, text:tab, text:line-break) included."""
+    """The text of a paragraph, spaces and tabs (text:s, text:tab) included; a line break
+    (text:line-break, Shift+Enter) is one, as Word's w:br is in python-docx's text."""
     parts: list[str] = []
     for child in node.childNodes:
         if child.nodeType == child.TEXT_NODE:
             parts.append(str(child.data))
         elif local(child) == (TEXT_NS, "s"):
             parts.append(" " * min(int(child.getAttribute("c") or 1), MAX_SPACES))
-        elif local(child) in ((TEXT_NS, "tab"), (TEXT_NS, "line-break")):
+        elif local(child) == (TEXT_NS, "tab"):
             parts.append(" ")
+        elif local(child) == (TEXT_NS, "line-break"):
+            parts.append("\n")
         elif isinstance(child, Element):
             parts.append(inline_text(child))
     return "".join(parts)
@@ -38,9 +41,10 @@ def block_lines(node, bullet: bool = False) -> list[str]:
     for child in node.childNodes:
         name = local(child)
         if name in ((TEXT_NS, "p"), (TEXT_NS, "h")):
-            line = clean(inline_text(child))
-            if line:
-                lines.append(f"- {line}" if bullet and not line[0].isdigit() else line)
+            for number, line in enumerate(clean(part) for part in inline_text(child).split("\n")):
+                if line:
+                    first = number == 0 and bullet and not line[0].isdigit()
+                    lines.append(f"- {line}" if first else line)
         elif name == (TEXT_NS, "list"):
             lines += block_lines(child, bullet=True)
         elif name in ((TEXT_NS, "list-item"), (TEXT_NS, "list-header"), (TEXT_NS, "section")):

@@ -1,5 +1,9 @@
 """Excel (.xlsx) and OpenDocument spreadsheets (.ods).
 
+Merged ranges are spans of the grid in both: ODF marks them on the cell, Excel lists them
+after the sheet's data (`<mergeCells>`), which openpyxl's read-only mode does not read, so
+the list is read here, streamed and charged to the budget like the cells.
+
 A sheet has no paragraphs: a row whose only value sits in the first column is read as one
 (the title, 「總分（滿分 1000 分）」) unless it continues a table; other rows are table
 rows, and a blank row ends a table.
@@ -8,10 +12,12 @@ rows, and a blank row ends a table.
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 from servplan.imports.readers.base import (
     MAX_COLUMNS,
+    MAX_MERGES,
     Block,
     Budget,
     Paragraph,
@@ -80,6 +86,51 @@ def _xlsx_rows(sheet, budget: Budget) -> list[list[str | None]]:
     return rows
 
 
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REFERENCE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+
+
+def _cell_index(reference: str) -> tuple[int, int] | None:
+    """「B12」 → (11, 1): the row and column from 0."""
+    found = _REFERENCE.match(reference.strip().upper())
+    if found is None:
+        return None
+    column = 0
+    for letter in found.group(1):
+        column = column * 26 + ord(letter) - 64
+    return int(found.group(2)) - 1, column - 1
+
+
+def _xlsx_merges(
+    sheet, rows: list[list[str | None]], budget: Budget
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """The sheet's merged ranges as spans of its grid, clipped to the rows it holds (a range
+    may claim the whole sheet); each range is charged to `budget` as one cell."""
+    from openpyxl.xml.functions import iterparse
+
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    count = 0
+    with sheet.parent._archive.open(sheet._worksheet_path) as source:
+        for _, element in iterparse(source):
+            if element.tag == f"{_MAIN_NS}mergeCell":
+                count += 1
+                if count > MAX_MERGES:
+                    raise UnreadableFile(
+                        f"檔案內容過多：工作表「{sheet.title}」的合併儲存格超過 {MAX_MERGES:,} 個的上限"
+                    )
+                budget.blank_cells(1)
+                first, _, last = (element.get("ref") or "").partition(":")
+                start, end = _cell_index(first), _cell_index(last or first)
+                if start is not None and end is not None and start[0] < len(rows):
+                    down = min(end[0], len(rows) - 1) - start[0] + 1
+                    across = min(end[1], len(rows[start[0]]) - 1) - start[1] + 1
+                    if start[1] < len(rows[start[0]]) and (down > 1 or across > 1):
+                        spans[start] = (down, across)
+            # Each element is dropped once read: the sheet's cells are not kept twice.
+            element.clear()
+    return spans
+
+
 def read_xlsx(data: bytes, budget: Budget) -> list[Block]:
     open_zip(data, "Excel")
     from openpyxl import load_workbook
@@ -91,7 +142,8 @@ def read_xlsx(data: bytes, budget: Budget) -> list[Block]:
             blocks: list[Block] = []
             for sheet in workbook.worksheets:
                 rows = _xlsx_rows(sheet, budget)
-                blocks += sheet_blocks(Table(rows, sheet=sheet.title))
+                spans = _xlsx_merges(sheet, rows, budget)
+                blocks += sheet_blocks(Table(rows, spans, sheet=sheet.title))
         finally:
             workbook.close()
     except UnreadableFile:
