@@ -297,7 +297,8 @@ def delete_sample(*, progress: Callable[[str], None] = lambda _: None) -> int:
 
 
 class Generator:
-    def __init__(self, *, offices: int, periods: int, seed: int, progress) -> None:
+    def __init__(self, *, offices: int, periods: int, seed: int, publish: bool, progress) -> None:
+        self.publish = publish
         self.n_offices = offices
         self.n_periods = periods
         self.seed = seed
@@ -805,7 +806,7 @@ class Generator:
                     else PlanStatus.SUBMITTED
                     if roll < 0.25
                     else PlanStatus.APPROVED
-                    if roll < 0.40
+                    if roll < 0.40 or not self.publish
                     else PlanStatus.PUBLISHED
                 )
                 approved = year_day + dt.timedelta(days=20 + r.randrange(40))
@@ -1028,7 +1029,7 @@ class Generator:
         self.sign_plan_hashes(published)
         self.progress(f"公開 {len(published)} 份執行計畫…")
         self.publish_plans(published)
-        if self.n_periods >= 2:
+        if self.n_periods >= 2 and self.publish:
             period = self.periods[-2]
             self.progress(f"公開 {period} 考核結果…")
             self.publish_results(period)
@@ -1041,11 +1042,14 @@ def generate_sample(
     periods: int,
     seed: int = 1,
     replace: bool = False,
+    publish: bool = True,
     progress: Callable[[str], None] = lambda _: None,
 ) -> SampleReport:
     """Create `offices` sample offices with `periods` half-yearly periods of records (see the
     module's docstring), in one transaction.
 
+    `publish`: put most plans and the results of the newest released period on the public
+    site (their search passages too); without it plans stop at approved.
     Refused (Conflict) when the database holds a sample already, unless `replace`: then
     delete_sample() removes it first. Refused (DomainError) for fewer than 1 or more than
     9,999 offices, fewer than 1 or more than 40 periods, or before `servplan init`.
@@ -1061,4 +1065,6 @@ def generate_sample(
             if not replace:
                 raise Conflict("資料庫中已有範例資料：加上 --replace 先刪除再重建", where="replace")
             delete_sample(progress=progress)
-        return Generator(offices=offices, periods=periods, seed=seed, progress=progress).run()
+        return Generator(
+            offices=offices, periods=periods, seed=seed, publish=publish, progress=progress
+        ).run()
