@@ -2,7 +2,7 @@
 `servplan sample --offices 2000 --periods 20`, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/scale.py [--offices 2000] [--periods 20] [--runs 7] [--no-postgres]
-        [--reuse] [--write docs/benchmarks.md]
+        [--only sqlite|postgres] [--reuse] [--write docs/benchmarks.md]
 
 Each database is measured in its own child process: an SQLite file under /tmp
 (/tmp/servplan_bench.sqlite3) and the PostgreSQL database servplan_bench at 127.0.0.1, both
@@ -260,6 +260,7 @@ def main() -> None:
     parser.add_argument("--periods", type=int, default=20)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="measure one database")
     parser.add_argument(
         "--reuse", action="store_true", help="keep a sample of that size from an earlier run"
     )
@@ -271,6 +272,7 @@ def main() -> None:
         return
     before = os.getloadavg()
     kinds = ["sqlite"] if args.no_postgres else ["sqlite", "postgres"]
+    kinds = [args.only] if args.only else kinds
     results = [r for r in (run_child(kind, args) for kind in kinds) if r]
     if not results:
         sys.exit(1)

@@ -705,7 +705,7 @@ class Generator:
 
     # -- plans --------------------------------------------------------------------------------
 
-    def make_plans(self, states: list[OfficeState]) -> list[int]:
+    def make_plans(self, states: list[OfficeState]) -> None:
         """Every sample office's plan of the program's year: a copy of HQ's tree (a few
         practices reworded, marked 不適用 or given a target) in one of every plan status."""
         from servplan.audit.models import AuditEntry
@@ -729,7 +729,6 @@ class Generator:
         for link in PracticeDepartment.objects.filter(practice__in=practices):
             links.setdefault(link.practice_id, []).append(link)
         r = self.rng
-        publish = []
         year_day = dt.date(from_roc_year(program.roc_year), 1, 1)
         for start in range(0, len(states), 200):
             chunk = states[start : start + 200]
@@ -848,8 +847,6 @@ class Generator:
                                 at=_at(year_day + dt.timedelta(days=10 + 2 * k), r),
                             )
                         )
-                if plan.status == PlanStatus.PUBLISHED:
-                    publish.append(plan.pk)
                 audits.append(
                     AuditEntry(
                         at=plan.created_at,
@@ -865,41 +862,34 @@ class Generator:
                 AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
             self.report.plans += len(plans)
             self.progress(f"  執行計畫 {start + len(chunk)}/{len(states)}")
-        return publish
 
-    def sign_plan_hashes(self, published: list[int]) -> None:
-        """The content hash each submit and approval of a plan keeps (plans.signing)."""
-        from servplan.plans.models import OfficePlan, PlanSignOff
+    def finish_plans(self) -> None:
+        """Each signed plan read once as the domain reads it (plans_for_export): the content
+        hash its submit and approvals keep (plans.signing), and for a published one its
+        publication (plans.publication.public_content) with the search passages."""
+        from servplan.audit.models import AuditEntry
+        from servplan.plans.models import OfficePlan, PlanSignOff, PlanStatus
+        from servplan.plans.publication import public_content
         from servplan.plans.serializers import plans_for_export
         from servplan.plans.signing import plan_content_hash
+        from servplan.public.models import PlanPublication, SearchDocument
+        from servplan.search.public import plan_passages
 
         ids = list(
             OfficePlan.objects.filter(office__in=sample_offices())
-            .exclude(status="draft")
-            .values_list("pk", flat=True)
+            .exclude(status=PlanStatus.DRAFT)
             .order_by("pk")
+            .values_list("pk", flat=True)
         )
         for start in range(0, len(ids), 100):
-            changed = []
+            signed, pubs = [], []
             for plan in plans_for_export().filter(pk__in=ids[start : start + 100]):
                 digest = plan_content_hash(plan)
                 for so in plan.signoffs.all():
                     so.content_hash = digest
-                    changed.append(so)
-            PlanSignOff.objects.bulk_update(changed, ["content_hash"], batch_size=BATCH)
-
-    # -- publications -------------------------------------------------------------------------
-
-    def publish_plans(self, ids: list[int]) -> None:
-        from servplan.audit.models import AuditEntry
-        from servplan.plans.publication import public_content
-        from servplan.plans.serializers import plans_for_export
-        from servplan.public.models import PlanPublication, SearchDocument
-        from servplan.search.public import plan_passages
-
-        for start in range(0, len(ids), 100):
-            pubs, plans = [], list(plans_for_export().filter(pk__in=ids[start : start + 100]))
-            for plan in plans:
+                    signed.append(so)
+                if plan.status != PlanStatus.PUBLISHED:
+                    continue
                 at = timezone.make_aware(
                     dt.datetime.combine(plan.approved_on + dt.timedelta(days=7), dt.time(10))
                 )
@@ -908,6 +898,7 @@ class Generator:
                         plan=plan, published_at=at, published_by=None, content=public_content(plan)
                     )
                 )
+            PlanSignOff.objects.bulk_update(signed, ["content_hash"], batch_size=BATCH)
             PlanPublication.objects.bulk_create(pubs, batch_size=BATCH)
             passages = [p for pub in pubs for p in plan_passages(pub)]
             SearchDocument.objects.bulk_create(passages, batch_size=BATCH)
@@ -927,6 +918,7 @@ class Generator:
                 )
             self.report.plans_published += len(pubs)
             self.report.search_passages += len(passages)
+            self.progress(f"  執行計畫核章雜湊與公開 {min(start + 100, len(ids))}/{len(ids)}")
 
     def publish_results(self, period: Period) -> None:
         """The reviewed sample assessments of a released period, published with their data
@@ -1025,10 +1017,9 @@ class Generator:
                 f"  {period}：{self.n_offices} 份自行考核（{chrono + 1}/{self.n_periods}）"
             )
         self.progress(f"建立 {self.program.roc_year} 年度執行計畫…")
-        published = self.make_plans(states)
-        self.sign_plan_hashes(published)
-        self.progress(f"公開 {len(published)} 份執行計畫…")
-        self.publish_plans(published)
+        self.make_plans(states)
+        self.progress("執行計畫核章雜湊與公開…")
+        self.finish_plans()
         if self.n_periods >= 2 and self.publish:
             period = self.periods[-2]
             self.progress(f"公開 {period} 考核結果…")
