@@ -218,11 +218,14 @@ def report(results: list[dict], args, load: tuple[float, float]) -> str:
         "Python allocations (tracemalloc) during one more run",
     ]
     for r in results:
-        gen = f"{r['generation']:.0f} s" if r["generation"] is not None else "reused"
+        gen = (
+            f"generating the sample took **{r['generation']:.0f} s**"
+            if r["generation"] is not None
+            else "the sample was made by an earlier run (--reuse)"
+        )
         lines.append(
-            f"- {r['database']}: {r['counts']['assessments']:,} assessments; "
-            f"generating the sample took **{gen}**; the process peaked at "
-            f"{r['maxrss_mib']:.0f} MiB RSS (the generation included)"
+            f"- {r['database']}: {r['counts']['assessments']:,} assessments; {gen}; "
+            f"the process peaked at {r['maxrss_mib']:.0f} MiB RSS"
         )
     lines += [
         "",
