@@ -25,6 +25,7 @@ PAGES = [
 API = [
     "/api/assessments/",
     "/api/plans/",
+    "/api/offices/",
     "/api/periods/",
     f"/api/periods/{PERIOD}/board/",
     f"/api/periods/{PERIOD}/comparison/",
