@@ -51,6 +51,7 @@ def requests(history: str) -> list[tuple[str, str, str]]:
         ("an assessment's history", "page", history),
         ("GET /api/assessments/", "api", "/api/assessments/"),
         ("GET /api/plans/", "api", "/api/plans/"),
+        ("GET /api/offices/", "api", "/api/offices/"),
         ("GET /api/periods/", "api", "/api/periods/"),
         ("GET /api/periods/{slug}/board/", "api", f"/api/periods/{PERIOD}/board/"),
         ("GET /api/periods/{slug}/comparison/", "api", f"/api/periods/{PERIOD}/comparison/"),
