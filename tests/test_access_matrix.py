@@ -1170,6 +1170,7 @@ RULES: dict[str, Rule] = {
     "api:period_comparison": Rule("GET", hq, kwargs=opened),
     "api:period_aids": Rule("GET", hq, kwargs=opened),
     "api:list_plans": Rule("GET", logged_in),
+    "api:list_offices": Rule("GET", logged_in),
     "api:get_plan": Rule("GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}),
     "api:plan_export": Rule(
         "GET", plan_sees, kwargs=lambda w: {"plan_id": w.plan.pk}, data=lambda w: {"format": "odt"}

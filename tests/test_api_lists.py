@@ -133,3 +133,20 @@ def test_a_list_costs_the_same_queries_for_one_row_or_three(
     add()
     with django_assert_num_queries(one):
         assert admin.get(url).json()["count"] == 3
+
+
+def test_offices_page_by_page_filtered_by_region_in_fixed_queries(
+    shipped, make, admin, django_assert_num_queries
+):
+    full = admin.get("/api/offices/?limit=200").json()
+    assert full["count"] == 25 and full["next"] is None
+    first = full["items"][0]
+    assert set(first) == {"code", "name", "region", "active", "departments", "members"}
+    page = admin.get("/api/offices/?limit=10").json()
+    assert [o["code"] for o in page["items"]] == [o["code"] for o in full["items"][:10]]
+    assert "offset=10" in page["next"]
+    east = admin.get("/api/offices/?region=東部").json()
+    assert east["count"] and {o["region"] for o in east["items"]} == {"東部"}
+    one = _queries(admin, "/api/offices/?limit=1")
+    with django_assert_num_queries(one):
+        admin.get("/api/offices/?limit=3")

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from servplan.assessments.models import Assessment, Evidence
+from servplan.core.sample import sample_offices
 from servplan.offices.chains import chain_for
 from servplan.offices.models import Office
 
@@ -21,7 +22,10 @@ def test_every_demo_office_has_its_whole_chain(sample):
 
     call_command("demo", "--no-serve", stdout=StringIO())
     offices = {
-        name for name in Office.objects.filter(members__isnull=False).values_list("name", flat=True)
+        name
+        for name in Office.objects.filter(members__isnull=False)
+        .exclude(pk__in=sample_offices())
+        .values_list("name", flat=True)
     }
     assert offices == {"台東區營業處", "苗栗區營業處"}
     for name in offices:
@@ -85,9 +89,8 @@ def test_reset_starts_over(transactional_db, sample, make):
     call_command("demo", "--no-serve", "--reset", stdout=out)
     assert "示範資料庫" in out.getvalue()
     assert not Evidence.objects.exists() and not stored.exists()
-    assert list(Assessment.objects.values_list("office__name", "roc_year")) == [
-        ("台東區營業處", 114)
-    ]
+    real = Assessment.objects.exclude(office__in=sample_offices())
+    assert list(real.values_list("office__name", "roc_year")) == [("台東區營業處", 114)]
     assert get_user_model().objects.filter(username="miaoli-chief").exists()
 
 
@@ -161,3 +164,19 @@ def test_the_demo_server_runs_the_task_worker(sample, monkeypatch):
     args = gunicorn_args(host="127.0.0.1", port=8123, workers=1)
     assert args[args.index("--config") + 1] == "python:servplan.core.gunicorn_hooks"
     assert "背景工作程序" in out.getvalue()
+
+
+def test_the_demo_loads_a_modest_sample_once_and_publishes_none_of_it(sample):
+    from servplan.periods.models import AssessmentPeriod
+    from servplan.public.models import SearchDocument
+
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "已建立範例資料：24 個範例區營業處" in out.getvalue()
+    assert sample_offices().count() == 24
+    assert Assessment.objects.filter(office__in=sample_offices()).count() == 24 * 4
+    assert AssessmentPeriod.objects.filter(roc_year=113, start_month=7).exists()
+    assert not SearchDocument.objects.filter(office__in=sample_offices()).exists()
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)  # again: the sample is kept as it is
+    assert "已建立範例資料" not in out.getvalue() and sample_offices().count() == 24

@@ -173,8 +173,9 @@ def test_the_board_asks_a_fixed_number_of_queries(
     domain.accept_submission(assessment=created[0], user=hq)
     domain.move_deadline(period=period, deadline=TODAY, reason="延長", user=hq, office=offices[-1])
     client = as_user(hq)
-    # session, user, membership, the period, active offices, their chains, the period's
-    # assessments, their sign-offs (with acceptances), the overrides, the release, the ZIPs
+    # session, user, membership, the period, active offices, the period's statuses and
+    # latest signatures, the overrides, the page's assessments, their sign-offs (with
+    # acceptances), their offices' chains, the release, the ZIPs
     with django_assert_num_queries(11):
         response = client.get(board_url(period))
     assert len(re.findall(r'<tr id="office-', response.text)) == count
@@ -256,3 +257,30 @@ def test_review_page_offers_accept_and_return_before_review(world, as_user):
     assert response.status_code == 302 and response.url == reverse("review-list")
     late.refresh_from_db()
     assert late.status == "draft" and late.reopen_reason == "請補件"
+
+
+def test_the_board_comes_a_page_at_a_time_counting_every_row(shipped, make, api, as_user):
+    """Pages of the API and the page, overdue first across pages; counts, overdue and late
+    are of every row, as the unpaged board has them."""
+    from servplan.core.sample import generate_sample
+
+    generate_sample(offices=5, periods=1, seed=3)
+    hq = make.user(role=Role.HQ_REVIEWER)
+    period = AssessmentPeriod.objects.get(roc_year=113, start_month=7)
+    whole = build_board(period, user=hq)
+    client, url = api(hq), f"/api/periods/{period.slug}/board/?limit=4"
+    seen = []
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == len(whole.rows) == 30
+        assert body["counts"] == {value: n for value, _, n in whole.counts}
+        seen += [row["office_code"] for row in body["items"]]
+        url = body["next"]
+    assert seen == [r.office.code for r in whole.rows]
+    first = build_board(period, user=hq, limit=4)
+    assert (first.total, first.overdue, first.late) == (30, whole.overdue, whole.late)
+    assert whole.overdue == sum(r.marks.overdue for r in whole.rows)
+    assert whole.late == sum(r.marks.late for r in whole.rows)
+    page = as_user(hq).get(f"/review/periods/{period.slug}/?page=9")
+    assert "第 1 頁，共 1 頁" not in page.text  # 30 rows fit on one page of 50: no pager
+    assert len(re.findall(r'<tr id="office-', page.text)) == 30

@@ -79,6 +79,7 @@ def _register_routers() -> None:
     from servplan.assessments.api_findings import router as findings_router
     from servplan.documents.api import router as documents_router
     from servplan.imports.api import router as imports_router
+    from servplan.offices.api import router as offices_router
     from servplan.periods.api import router as periods_router
     from servplan.periods.compare_api import router as period_comparison_router
     from servplan.periods.export_api import router as period_exports_router
@@ -101,6 +102,7 @@ def _register_routers() -> None:
         documents_router,
         imports_router,
         public_router,
+        offices_router,
     ):
         api.add_router("/", router)
 

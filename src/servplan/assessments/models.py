@@ -59,6 +59,14 @@ class Assessment(models.Model):
         ordering = ["-roc_year", "-start_month", "office__position"]
         verbose_name = pgettext_lazy("model", "自行考核")
         verbose_name_plural = pgettext_lazy("model", "自行考核")
+        # A period's records (the board, the comparison, HQ's lists) without reading every
+        # period's: the unique constraint below leads with the office.
+        indexes = [
+            models.Index(
+                fields=["roc_year", "start_month", "end_month", "status"],
+                name="assessment_period_status",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["office", "roc_year", "start_month", "end_month"],

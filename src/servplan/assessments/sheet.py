@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from servplan.assessments.models import Assessment, CellScore, Finding, FollowUp
 from servplan.core.scores import to_json_number
@@ -87,9 +87,16 @@ def summary_queryset() -> QuerySet[Assessment]:
 
     Sum skips unscored cells and gives None when none is scored, as the sheet's totals do.
     """
+
+    # Subqueries, not a join with GROUP BY: counting the list then leaves them out, and only
+    # the page's rows are summed (a join summed every record's cells to count them).
+    def total(field: str):
+        cells = CellScore.objects.filter(assessment=OuterRef("pk")).order_by()
+        return Subquery(cells.values("assessment").annotate(t=Sum(field)).values("t")[:1])
+
     return (
         Assessment.objects.select_related("office")
-        .annotate(total_max=Sum("cells__max_score"), total_score=Sum("cells__score"))
+        .annotate(total_max=total("max_score"), total_score=total("score"))
         .order_by("-roc_year", "-start_month", "office__position", "pk")
     )
 

@@ -2,6 +2,7 @@
 (HQ's: others get 404 for a period's board, as on the pages), and HQ's 受理 / 退回."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.http import Http404
 from ninja import Router, Schema, Status
@@ -12,7 +13,7 @@ from servplan.assessments.access import can_review, get_assessment_for_user
 from servplan.assessments.api import PeriodField, PeriodIn, _period, refusals
 from servplan.assessments.api_schemas import StatusOut
 from servplan.core.errors import DomainError
-from servplan.core.listing import paginate
+from servplan.core.listing import page_window, paginate
 from servplan.offices.access import membership
 from servplan.offices.domain import find_office
 from servplan.periods import domain
@@ -134,18 +135,27 @@ def board_row(r) -> dict:
     summary="The submission board: one row per active office (HQ)",
 )
 def period_board(request, slug: str, status: str = "", region: str = ""):
-    """One row per active office (overdue first); `status` and `region` filter the rows,
-    `counts` counts each status in the region."""
+    """One row per active office (overdue first), a page at a time (`limit`, `offset`, as
+    every list); `status` and `region` filter the rows, `counts` counts each status in the
+    region."""
     row = _hq_period(request, slug)
-    board = build_board(row, user=request.user, status=status, region=region)
+    limit, offset = page_window(request)
+    board = build_board(
+        row, user=request.user, status=status, region=region, limit=limit, offset=offset
+    )
     items = [board_row(r) for r in board.rows]
     released = {r.period: r for r in ReviewRelease.objects.filter(**row.period.as_dict())}
+    following = None
+    if offset + limit < board.total:
+        query = request.GET.copy()
+        query["offset"], query["limit"] = str(offset + limit), str(limit)
+        following = f"{request.path}?{urlencode(sorted(query.items()))}"
     return {
         "period": period_dict(row, released, {}),
         "counts": {value: n for value, _, n in board.counts},
         "items": items,
-        "count": len(items),
-        "next": None,
+        "count": board.total,
+        "next": following,
     }
 
 

@@ -62,7 +62,7 @@ class BoardOut(Out):
     counts: dict[str, int]
     items: list[BoardRowOut]
     count: int
-    next: None = None
+    next: str | None = None
 
 
 class DeadlineOut(Out):

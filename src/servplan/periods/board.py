@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from servplan.assessments.models import Assessment, SignOff, Status
+from servplan.assessments.models import LOCKED_STATUSES, Assessment, SignOff, Status
 from servplan.assessments.standing import Standing, standing
 from servplan.core.roc import Period
 from servplan.offices.models import Office, Role
@@ -55,20 +55,15 @@ class BoardRow:
 @dataclass
 class Board:
     period: AssessmentPeriod
-    rows: list[BoardRow]  # the filtered rows, overdue first, then in the offices' order
+    rows: list[BoardRow]  # the page of the filtered rows, overdue first, then in offices' order
     counts: list[tuple[str, str, int]]  # (status, label, rows) in the chosen region
     offices: list[Office]  # every active office, whatever the filters
     regions: list[str]
     status: str  # the filters applied ("" when none)
     region: str
-
-    @property
-    def overdue(self) -> int:
-        return sum(r.marks.overdue for r in self.rows)
-
-    @property
-    def late(self) -> int:
-        return sum(r.marks.late for r in self.rows)
+    total: int = 0  # the filtered rows, on every page
+    overdue: int = 0  # of those, not arrived after the deadline
+    late: int = 0  # of those, arrived after the deadline
 
 
 def _assessments(period: Period):
@@ -79,42 +74,108 @@ def _signoffs() -> Prefetch:
     return Prefetch("signoffs", queryset=SignOff.objects.select_related("user", "acceptance"))
 
 
+@dataclass
+class _Light:
+    """What ordering, counting and filtering the board needs of an office's row, read
+    without its sign-offs: arrival is the latest signature of a locked record (a locked
+    record's current round ends with it), as periods.rules.reached_hq_at reads it."""
+
+    office: Office
+    assessment_id: int | None
+    status: str
+    override: DeadlineOverride | None
+    overdue: bool
+    late: bool
+
+
 def build_board(
-    period: AssessmentPeriod, *, user, status: str = "", region: str = "", today=None
+    period: AssessmentPeriod,
+    *,
+    user,
+    status: str = "",
+    region: str = "",
+    today=None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Board:
-    """Every active office's row for `period`, in five queries. A filter value that names
-    nothing is ignored (全部), never an error."""
-    offices = list(active_offices().prefetch_related("chain_steps"))
+    """Every active office's row for `period` (with `limit`, the rows from `offset` on), in
+    six queries: the offices, the period's assessments' statuses and latest signatures, the
+    deadline overrides, then for the rows shown their assessments, sign-offs (with HQ's
+    acceptances) and the offices' chains. Counts, overdue and late are of every filtered row.
+    A filter value that names nothing is ignored (全部), never an error."""
+    today = today or timezone.localdate()
+    offices = list(active_offices())
     regions = sorted({o.region for o in offices if o.region})
     region = region if region in regions else ""
     status = status if status in dict(STATUSES) else ""
-    by_office = {a.office_id: a for a in _assessments(period.period).prefetch_related(_signoffs())}
+    found = {
+        a["office_id"]: a
+        for a in Assessment.objects.filter(**period.period.as_dict())
+        .order_by()
+        .values("id", "office_id", "status")
+        .annotate(arrived=Max("signoffs__at"))
+    }
     overrides = {o.office_id: o for o in DeadlineOverride.objects.filter(period=period)}
-    rows = []
+    light = []
     for office in offices:
         if region and office.region != region:
             continue
-        a = by_office.get(office.id)
-        signoffs = list(a.signoffs.all()) if a else []
-        if a is not None:
-            a.office = office  # its chain steps are prefetched there
+        a = found.get(office.id)
         override = overrides.get(office.id)
         deadline = override.deadline if override else period.deadline
+        arrived = a["arrived"] if a and a["status"] in LOCKED_STATUSES else None
+        light.append(
+            _Light(
+                office=office,
+                assessment_id=a["id"] if a else None,
+                status=a["status"] if a else MISSING,
+                override=override,
+                overdue=arrived is None and today > deadline,
+                late=arrived is not None and timezone.localdate(arrived) > deadline,
+            )
+        )
+    counts = [(value, label, sum(r.status == value for r in light)) for value, label in STATUSES]
+    if status:
+        light = [r for r in light if r.status == status]
+    light.sort(key=lambda r: not r.overdue)  # stable: the offices' order within each
+    shown = light[offset : offset + limit] if limit is not None else light[offset:]
+    ids = [r.assessment_id for r in shown if r.assessment_id]
+    by_id = {}
+    if ids:
+        by_id = {
+            a.pk: a
+            for a in _assessments(period.period).filter(pk__in=ids).prefetch_related(_signoffs())
+        }
+        prefetch_related_objects([r.office for r in shown], "chain_steps")
+    rows = []
+    for r in shown:
+        a = by_id.get(r.assessment_id)
+        signoffs = list(a.signoffs.all()) if a else []
+        if a is not None:
+            a.office = r.office  # its chain steps are prefetched there
+        deadline = r.override.deadline if r.override else period.deadline
         rows.append(
             BoardRow(
-                office=office,
+                office=r.office,
                 assessment=a,
                 standing=standing(a, user) if a else None,
-                override=override,
+                override=r.override,
                 acceptance=acceptance_of(a, signoffs) if a else None,
                 marks=marks(a, signoffs, deadline=deadline, today=today),
             )
         )
-    counts = [(value, label, sum(r.status == value for r in rows)) for value, label in STATUSES]
-    if status:
-        rows = [r for r in rows if r.status == status]
-    rows.sort(key=lambda r: not r.marks.overdue)  # stable: the offices' order within each
-    return Board(period, rows, counts, offices, regions, status, region)
+    return Board(
+        period,
+        rows,
+        counts,
+        offices,
+        regions,
+        status,
+        region,
+        total=len(light),
+        overdue=sum(r.overdue for r in light),
+        late=sum(r.late for r in light),
+    )
 
 
 @dataclass

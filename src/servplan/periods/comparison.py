@@ -33,6 +33,7 @@ from servplan.periods.mapping import (
 )
 from servplan.periods.models import AssessmentPeriod
 from servplan.periods.rules import active_offices
+from servplan.programs.models import RubricCell
 from servplan.review.models import ReviewRelease
 
 SELF, REVIEW = "self", "review"
@@ -133,21 +134,36 @@ class Scored:
     cell_scores: list[CellScore] = field(default_factory=list)
 
 
-def load_scored(assessments: list[Assessment], *, cells: set[int] | None = None) -> list[Scored]:
-    """Each assessment with its cell scores (only `cells`, if given), in one query."""
+def load_scored(
+    assessments: list[Assessment], *, cells: set[int] | None = None, narratives: bool = True
+) -> list[Scored]:
+    """Each assessment with its cell scores (only `cells`, if given), in one query (two
+    without `narratives`: then only the scores are read, not the CellScore rows, and the
+    rubric cells once each; the comparison of thousands of offices needs no more)."""
     by_id = {a.pk: Scored(a) for a in assessments}
     if not by_id:
         return []
-    qs = CellScore.objects.filter(assessment_id__in=list(by_id)).select_related(
-        "cell__dimension", "cell__item"
-    )
+    qs = CellScore.objects.filter(assessment_id__in=list(by_id))
     if cells is not None:
         qs = qs.filter(cell_id__in=list(cells))
-    for cs in qs:
-        s = by_id[cs.assessment_id]
-        s.cells.append(cell_ref(cs.cell))
-        s.scores[cs.cell_id] = (cs.score, cs.review_score)
-        s.cell_scores.append(cs)
+    if narratives:
+        for cs in qs.select_related("cell__dimension", "cell__item"):
+            s = by_id[cs.assessment_id]
+            s.cells.append(cell_ref(cs.cell))
+            s.scores[cs.cell_id] = (cs.score, cs.review_score)
+            s.cell_scores.append(cs)
+    else:
+        rows = list(qs.order_by().values_list("assessment_id", "cell_id", "score", "review_score"))
+        refs = {
+            c.pk: cell_ref(c)
+            for c in RubricCell.objects.filter(pk__in={r[1] for r in rows}).select_related(
+                "dimension", "item"
+            )
+        }
+        for assessment_id, cell_id, score, review in rows:
+            s = by_id[assessment_id]
+            s.cells.append(refs[cell_id])
+            s.scores[cell_id] = (score, review)
     for s in by_id.values():
         s.cells.sort(key=lambda c: (c.dimension_position, c.item_position))
         s.cell_scores.sort(key=lambda cs: (cs.cell.dimension.position, cs.cell.item.position))
@@ -257,11 +273,11 @@ def fill_entries(rows: list[Row], units: list[Unit]) -> dict[tuple[str, str], st
 
 
 def build_comparison(period: AssessmentPeriod, *, user) -> Comparison:
-    """The period's comparison on its own rubric, in seven queries."""
+    """The period's comparison on its own rubric, in eight queries."""
     target = rubric_cells(period.rubric_id)
     units = units_of(target)
     assessments = list(reached_hq(user, **period.period.as_dict()))
-    scored = load_scored(assessments)
+    scored = load_scored(assessments, narratives=False)
     projections = project_all(scored, period.rubric_id, target)
     rows = [Row(s.assessment.office, s.assessment, projections[s.assessment.pk]) for s in scored]
     rows.sort(key=lambda r: (r.office.position, r.office.name))

@@ -56,12 +56,14 @@ def gap(value: Decimal | None, centre: Decimal | None) -> Decimal | None:
 def ranks(values: Mapping[K, Decimal | None]) -> dict[K, int]:
     """Competition ranking, highest first: 1 + the number of strictly higher values, so equal
     values share the better rank and the next one skips (1, 2, 2, 4). Missing values get none."""
-    present = _present(values.values())
-    return {
-        key: 1 + sum(other > value for other in present)
-        for key, value in values.items()
-        if value is not None
-    }
+    # Sorted once, then each value's rank is where the first value not above it stands:
+    # counting the higher values for every value was quadratic (2,000 offices × 16 units
+    # took seconds on the comparison page).
+    descending = sorted(_present(values.values()), reverse=True)
+    first: dict[Decimal, int] = {}
+    for position, value in enumerate(descending, 1):
+        first.setdefault(value, position)
+    return {key: first[value] for key, value in values.items() if value is not None}
 
 
 def mad(values: Iterable[Decimal | None]) -> Decimal | None:

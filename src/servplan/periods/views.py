@@ -3,6 +3,7 @@ and HQ's 受理 / 退回 of one submission. Every change goes through servplan.p
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from servplan.assessments.access import can_review, get_assessment_for_user, visible_assessments
 from servplan.assessments.domain import Conflict
 from servplan.core.errors import DomainError
+from servplan.core.listing import PAGE_SIZE
 from servplan.core.parsing import parse_whole
 from servplan.core.roc import RocError, format_date, parse_period
 from servplan.offices.models import Office
@@ -90,20 +92,40 @@ def period_open(request):
     return redirect("period-board", row.slug)
 
 
-def _board(request, row: AssessmentPeriod, *, error: str = "", status: int = 200):
+def board_page(request, row: AssessmentPeriod):
+    """The board's `?page=` (PAGE_SIZE rows, overdue first) and its pager: a page number
+    that names nothing shows the nearest page, as the lists do (core.listing.page_of)."""
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    filters = {"status": request.GET.get("status", ""), "region": request.GET.get("region", "")}
     board = build_board(
-        row,
-        user=request.user,
-        status=request.GET.get("status", ""),
-        region=request.GET.get("region", ""),
+        row, user=request.user, **filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
+    last = max(1, -(-board.total // PAGE_SIZE))
+    if number > last:
+        number = last
+        board = build_board(
+            row, user=request.user, **filters, limit=PAGE_SIZE, offset=(last - 1) * PAGE_SIZE
+        )
+    page = Paginator(range(board.total), PAGE_SIZE).get_page(number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    page.keep = query.urlencode()
+    return board, page
+
+
+def _board(request, row: AssessmentPeriod, *, error: str = "", status: int = 200):
     from servplan.periods.export_views import panel_context
 
+    board, page = board_page(request, row)
     return render(
         request,
         "periods/period_board.html",
         {
             "board": board,
+            "page": page,
             "p": row,
             "statuses": STATUSES,
             "released": ReviewRelease.objects.filter(**row.period.as_dict()).first(),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
@@ -326,23 +326,40 @@ def search(
 
 def choices() -> dict[str, list]:
     """What the filters offer: the offices, years, facets and dimensions of what is public
-    (facets and dimensions in the order the publications list them). Four queries."""
-    public = searchable()
+    (facets in the plans' order, dimensions in the rubrics'). Four queries, on the
+    publications and the trees they were published from (a published plan is locked, a
+    released result reviewed), never on the passages: with thousands of publications,
+    grouping every passage took most of a search page's time."""
+    from servplan.programs.models import Facet, RubricDimension
+    from servplan.public.access import published_plans, published_results
 
-    def in_order(field: str) -> list[str]:
-        rows = (
-            public.exclude(**{field: ""})
-            .values_list(field)
+    plans, results = published_plans(), published_results()
+
+    def in_order(rows) -> list[str]:
+        return [
+            name
+            for name, _ in rows.values_list("name")
             .annotate(first=Min("position"))
-            .order_by("first", field)
-        )
-        return [name for name, _ in rows]
+            .order_by("first", "name")
+        ]
 
+    years = (
+        plans.order_by()
+        .values_list("plan__roc_year")
+        .union(results.order_by().values_list("assessment__roc_year"))
+    )
     return {
-        "offices": list(Office.objects.filter(id__in=public.values("office_id"))),
-        "years": list(public.order_by("-roc_year").values_list("roc_year", flat=True).distinct()),
-        "facets": in_order("facet"),
-        "dimensions": in_order("dimension"),
+        "offices": list(
+            Office.objects.filter(
+                Q(id__in=plans.values("plan__office_id"))
+                | Q(id__in=results.values("assessment__office_id"))
+            )
+        ),
+        "years": sorted({year for (year,) in years}, reverse=True),
+        "facets": in_order(Facet.objects.filter(outline__in=plans.values("plan__outline_id"))),
+        "dimensions": in_order(
+            RubricDimension.objects.filter(rubric__in=results.values("assessment__rubric_id"))
+        ),
     }
 
 

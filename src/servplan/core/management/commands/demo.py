@@ -8,6 +8,7 @@ from django.db import connection
 from servplan.core.management.commands.init import Command as InitCommand
 from servplan.core.management.commands.serve import default_workers, exec_gunicorn
 from servplan.core.roc import Period
+from servplan.core.sample import generate_sample, has_sample, is_sample_username
 from servplan.offices.domain import add_user, find_office
 from servplan.offices.models import Role
 
@@ -44,6 +45,22 @@ def ensure_demo_users() -> list[tuple[str, str, Role]]:
             user.save(update_fields=["password"])
         rows.append((username, office_name or "總處", role))
     return rows
+
+
+# A modest sample (servplan sample) so the board, the comparison and the lists have offices
+# in every status; not published, so the public site shows the two seed records.
+DEMO_SAMPLE = {"offices": 24, "periods": 4, "seed": 1}
+
+
+def load_demo_sample() -> str | None:
+    """The demo's sample offices, once (a demo database that has them keeps them)."""
+    if has_sample():
+        return None
+    report = generate_sample(**DEMO_SAMPLE, publish=False)
+    return (
+        f"已建立範例資料：{report.offices} 個範例區營業處（範例第 0001 區營業處…）、"
+        f"{report.periods} 期、{report.assessments} 份自行考核"
+    )
 
 
 SAMPLE_PLAN = ("苗栗區營業處", 112)
@@ -113,7 +130,8 @@ def ensure_demo_database() -> None:
         raise CommandError("資料庫不是 servplan 的示範資料庫（沒有帳號資料表），不重設。")
     demo = {username for username, _, _ in DEMO_USERS}
     usernames = set(get_user_model().objects.values_list("username", flat=True))
-    others = sorted(usernames - demo)
+    # The demo's sample offices' people (servplan sample) belong to the demo too.
+    others = sorted(u for u in usernames - demo if not is_sample_username(u))
     if others:
         shown = "、".join(others[:5]) + ("…" if len(others) > 5 else "")
         raise CommandError(
@@ -168,11 +186,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {role.label}（{office}）  密碼：{DEMO_PASSWORD}")
         for line in publish_demo_records():
             self.stdout.write(line)
+        if loaded := load_demo_sample():
+            self.stdout.write(loaded)
         self.stdout.write(
             "\n公開資訊（不需登入）：/public/，可搜尋「電子帳單」；苗栗 112 年度執行計畫與"
             "台東 114 年度 1 月至 6 月考核結果已公開。"
             "\n從 clerk（台東區營業處經辦）開始：開啟 114 年度 7 月至 12 月自行考核（沿用前期），評分、送出；"
             "\n再依序以 chief、manager、deputy、director 核章，最後以 hq 複評、公布並公開考核結果。"
+            "\n總處（hq）可在 /review/periods/ 看範例區營業處各期的繳交看板與比較。"
             "\n重新開始：servplan demo --reset"
         )
         if no_serve:
