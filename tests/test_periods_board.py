@@ -176,7 +176,7 @@ def test_the_board_asks_a_fixed_number_of_queries(
     # session, user, membership, the period, active offices, the period's statuses and
     # latest signatures, the overrides, the page's assessments, their sign-offs (with
     # acceptances), their offices' chains, the release, the ZIPs
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(board_url(period))
     assert len(re.findall(r'<tr id="office-', response.text)) == count
 
