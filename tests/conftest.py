@@ -1,9 +1,15 @@
 import os
 
 import django.test
+import hypothesis
 import pytest
 from django.conf import settings
 from django.http import HttpRequest
+
+# No time limit per example: hypothesis' default (200 ms) fails a property on a busy machine,
+# and a test must not depend on the machine's speed. Speed is measured in bench/.
+hypothesis.settings.register_profile("servplan", deadline=None)
+hypothesis.settings.load_profile("servplan")
 
 
 def pytest_sessionstart(session):
