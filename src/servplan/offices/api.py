@@ -1,14 +1,13 @@
 """GET /api/offices/: the offices, a page at a time, as the offices page lists them (every
 signed-in user sees every office; its people and records stay on their own endpoints)."""
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from ninja import Router
 from pydantic import Field
 
 from servplan.api_schemas import Out, answers
 from servplan.core.listing import paginate
-from servplan.offices.models import Membership, Office
+from servplan.offices.lookups import listed_offices
+from servplan.offices.models import Office
 
 router = Router(tags=["offices"])
 
@@ -45,20 +44,8 @@ def office_summary(office: Office) -> dict:
     summary="The offices, a page at a time (summaries)",
 )
 def list_offices(request, region: str = ""):
-    """In the offices' order; `limit`/`offset` page, `region` filters. The members are
-    counted by a subquery, so counting the offices for the page sums nothing."""
-    members = (
-        Membership.objects.filter(office=OuterRef("pk"))
-        .order_by()
-        .values("office")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
-        Office.objects.annotate(member_count=Coalesce(Subquery(members), 0))
-        .order_by("position", "name")
-        .prefetch_related("departments")
-    )
+    """In the offices' order; `limit`/`offset` page, `region` filters."""
+    rows = listed_offices()
     if region:
         rows = rows.filter(region=region)
     return paginate(request, rows, office_summary)

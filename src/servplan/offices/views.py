@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,25 +11,13 @@ from servplan.core.listing import page_of
 from servplan.core.parsing import parse_whole
 from servplan.offices.access import may_manage_deputies, membership, sees_deputies
 from servplan.offices.domain import SIGNING_ROLES, end_deputy, register_deputy, set_notifications
-from servplan.offices.models import Department, Deputy, Membership, Office
+from servplan.offices.lookups import listed_offices
+from servplan.offices.models import Deputy, Membership, Office
 
 
 @login_required
 def office_list(request):
-    # A page at a time (thousands of offices with a sample); the members counted by a
-    # subquery, so that counting the offices for the pager sums nothing.
-    members = (
-        Membership.objects.filter(office=OuterRef("pk"))
-        .order_by()
-        .values("office")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    offices = (
-        Office.objects.annotate(member_count=Coalesce(Subquery(members), 0))
-        .order_by("position", "name")
-        .prefetch_related(Prefetch("departments", queryset=Department.objects.order_by("position")))
-    )
+    offices = listed_offices()  # a page at a time: thousands of offices with a sample
     return render(request, "offices/office_list.html", {"page": page_of(request, offices)})
 
 

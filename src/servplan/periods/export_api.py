@@ -1,7 +1,6 @@
 """The period ZIP in the API (HQ's and admins' only; everyone else gets 404, as on the
 board): start the background job, follow its progress, download the finished file."""
 
-from django.http import FileResponse, Http404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -84,17 +83,4 @@ def get_export(request, export_id: int):
 )
 def export_file(request, export_id: int):
     """404 until the job is done (and once a newer ZIP of the same format replaced it)."""
-    row = exports.visible_export(request.user, export_id)
-    if (
-        row.status != ExportStatus.DONE
-        or not row.file
-        or not row.file.storage.exists(row.file.name)
-    ):
-        raise Http404
-    exports.record_download(export=row, user=request.user)
-    return FileResponse(
-        row.file.open("rb"),
-        as_attachment=True,
-        filename=row.filename,
-        content_type="application/zip",
-    )
+    return exports.download(request.user, export_id)

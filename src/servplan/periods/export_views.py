@@ -4,13 +4,12 @@ HQ's and admins' only (404 for everyone else); changes go through servplan.perio
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from servplan.core.errors import DomainError
 from servplan.periods import exports
-from servplan.periods.models import AssessmentPeriod, ExportStatus
+from servplan.periods.models import AssessmentPeriod
 from servplan.periods.views import _hq_only, period_for
 
 
@@ -62,17 +61,4 @@ def export_start(request, slug: str):
 @login_required
 def export_download(request, pk: int):
     """The finished ZIP, streamed from disk."""
-    row = exports.visible_export(request.user, pk)
-    if (
-        row.status != ExportStatus.DONE
-        or not row.file
-        or not row.file.storage.exists(row.file.name)
-    ):
-        raise Http404("此 ZIP 尚未完成或已由較新的一份取代")
-    exports.record_download(export=row, user=request.user)
-    return FileResponse(
-        row.file.open("rb"),
-        as_attachment=True,
-        filename=row.filename,
-        content_type="application/zip",
-    )
+    return exports.download(request.user, pk)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from servplan.assessments.access import can_review
@@ -205,3 +205,23 @@ def _drop_older(row: PeriodExport) -> None:
 def record_download(*, export: PeriodExport, user) -> None:
     """HQ downloads a finished ZIP. Side effect: an audit entry (who, which ZIP)."""
     record(user=user, obj=export, field="downloaded", new=export.filename)
+
+
+def download(user, pk: int) -> FileResponse:
+    """The finished ZIP `pk` streamed from disk, for the page and the API alike: 404 for
+    anyone but HQ and admins, and until the job is done (or once a newer ZIP of the same
+    format replaced it). Side effect: record_download."""
+    row = visible_export(user, pk)
+    if (
+        row.status != ExportStatus.DONE
+        or not row.file
+        or not row.file.storage.exists(row.file.name)
+    ):
+        raise Http404("此 ZIP 尚未完成或已由較新的一份取代")
+    record_download(export=row, user=user)
+    return FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=row.filename,
+        content_type="application/zip",
+    )
