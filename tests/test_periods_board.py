@@ -259,6 +259,27 @@ def test_review_page_offers_accept_and_return_before_review(world, as_user):
     assert late.status == "draft" and late.reopen_reason == "請補件"
 
 
+def test_sample_and_real_offices_never_share_a_period(shipped, make):
+    """A period the sample opened lists the sample's offices only; one HQ opens lists the
+    real offices only (and makes drafts for them only)."""
+    from servplan.core.sample import generate_sample, sample_offices
+
+    generate_sample(offices=2, periods=1, seed=3)
+    hq = make.user(role=Role.HQ_REVIEWER)
+    sampled = AssessmentPeriod.objects.get(roc_year=113, start_month=7)
+    on_board = {r.office.code for r in build_board(sampled, user=hq).rows}
+    assert on_board == set(sample_offices().values_list("code", flat=True))
+    opened, _ = domain.open_period(
+        period=Period(115, 1, 6),
+        rubric=make.rubric(roc_year=115),
+        deadline=dt.date(2026, 7, 15),
+        user=hq,
+    )
+    real = {r.office.code for r in build_board(opened, user=hq).rows}
+    assert real and not real & on_board
+    assert not Assessment.objects.filter(office__in=sample_offices(), roc_year=115).exists()
+
+
 def test_the_board_comes_a_page_at_a_time_counting_every_row(shipped, make, api, as_user):
     """Pages of the API and the page, overdue first across pages; counts, overdue and late
     are of every row, as the unpaged board has them."""
@@ -268,19 +289,19 @@ def test_the_board_comes_a_page_at_a_time_counting_every_row(shipped, make, api,
     hq = make.user(role=Role.HQ_REVIEWER)
     period = AssessmentPeriod.objects.get(roc_year=113, start_month=7)
     whole = build_board(period, user=hq)
-    client, url = api(hq), f"/api/periods/{period.slug}/board/?limit=4"
+    client, url = api(hq), f"/api/periods/{period.slug}/board/?limit=2"
     seen = []
     while url:
         body = client.get(url).json()
-        assert body["count"] == len(whole.rows) == 30
+        assert body["count"] == len(whole.rows) == 5  # the sample's offices, not the real 25
         assert body["counts"] == {value: n for value, _, n in whole.counts}
         seen += [row["office_code"] for row in body["items"]]
         url = body["next"]
     assert seen == [r.office.code for r in whole.rows]
-    first = build_board(period, user=hq, limit=4)
-    assert (first.total, first.overdue, first.late) == (30, whole.overdue, whole.late)
+    first = build_board(period, user=hq, limit=2)
+    assert (first.total, first.overdue, first.late) == (5, whole.overdue, whole.late)
     assert whole.overdue == sum(r.marks.overdue for r in whole.rows)
     assert whole.late == sum(r.marks.late for r in whole.rows)
     page = as_user(hq).get(f"/review/periods/{period.slug}/?page=9")
-    assert "第 1 頁，共 1 頁" not in page.text  # 30 rows fit on one page of 50: no pager
-    assert len(re.findall(r'<tr id="office-', page.text)) == 30
+    assert "第 1 頁，共 1 頁" not in page.text  # 5 rows fit on one page of 50: no pager
+    assert len(re.findall(r'<tr id="office-', page.text)) == 5

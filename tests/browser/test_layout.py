@@ -183,3 +183,30 @@ def test_admin_pages(browser, live_server, taitung_people, shots, viewport):
     page.wait_for_url(re.compile(r".*/imports/uploads/\d+/$"))
     look(page, shots, "import-preview")
     page.context.close()
+
+
+@SIZES
+def test_hqs_period_pages_over_a_sample(browser, live_server, shots, viewport):
+    """HQ's board, comparison, trend and aids over a small sample (every status, copied
+    narratives, late submissions): they fit the window and axe finds nothing serious."""
+    from servplan.core.sample import generate_sample, office_code, periods_back
+    from servplan.core.setup import load_shipped_data
+    from tests import factories
+    from tests.browser.checks import violations
+
+    load_shipped_data(sample=False)
+    generate_sample(offices=4, periods=2, seed=3)
+    slug = periods_back(1)[0].slug
+    hq = log_in_at(browser, live_server, factories.user(role=Role.HQ_REVIEWER), viewport)
+    pages = {
+        "board": f"/review/periods/{slug}/",
+        "comparison": f"/review/periods/{slug}/comparison/",
+        "trend": f"/review/offices/{office_code(1)}/trend/",
+        "aids": f"/review/periods/{slug}/aids/",
+    }
+    for name, path in pages.items():
+        hq.goto(live_server.url + path)
+        expect(hq.locator("h1")).to_be_visible()
+        look(hq, shots, name)
+        assert violations(hq) == [], name
+    hq.context.close()

@@ -104,7 +104,7 @@ def build_board(
     acceptances) and the offices' chains. Counts, overdue and late are of every filtered row.
     A filter value that names nothing is ignored (全部), never an error."""
     today = today or timezone.localdate()
-    offices = list(active_offices())
+    offices = list(active_offices(period))
     regions = sorted({o.region for o in offices if o.region})
     region = region if region in regions else ""
     status = status if status in dict(STATUSES) else ""

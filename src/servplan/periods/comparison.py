@@ -288,7 +288,7 @@ def build_comparison(period: AssessmentPeriod, *, user) -> Comparison:
     )
     not_included = [
         (o, Status(statuses[o.pk]).label if o.pk in statuses else "尚未建立")
-        for o in active_offices()
+        for o in active_offices(period)
         if o.pk not in compared
     ]
     released = ReviewRelease.objects.filter(**period.period.as_dict()).exists()

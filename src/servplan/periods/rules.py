@@ -10,20 +10,36 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
 from servplan.assessments.domain.errors import Conflict
 from servplan.assessments.domain.workflow import current_round
 from servplan.assessments.models import LOCKED_STATUSES, Assessment, SignOff
 from servplan.core.roc import Period
+from servplan.core.sample import HQ_USERNAME as SAMPLE_HQ
+from servplan.core.sample import sample_offices
 from servplan.offices.models import Office
 from servplan.periods.models import Acceptance, AssessmentPeriod, PeriodStatus
 
 
-def active_offices() -> QuerySet[Office]:
-    """The offices that take part in a period: each gets its draft and a row on the board."""
-    return Office.objects.filter(active=True).order_by("position", "name")
+def active_offices(period: AssessmentPeriod | None = None) -> QuerySet[Office]:
+    """The offices that take part in `period`: each gets its draft and a row on the board.
+
+    The sample's offices (servplan sample) and the real ones never share a period: a period
+    the sample opened has the sample's offices only, any other (or a period yet to open) the
+    real ones only. One query."""
+    opened_by_sample = Exists(
+        AssessmentPeriod.objects.filter(
+            pk=period.pk if period else None, opened_by__username=SAMPLE_HQ
+        )
+    )
+    is_sample = Q(pk__in=sample_offices().values("pk"))
+    return (
+        Office.objects.filter(active=True)
+        .filter((is_sample & Q(opened_by_sample)) | (~is_sample & ~Q(opened_by_sample)))
+        .order_by("position", "name")
+    )
 
 
 def period_row(period: Period) -> AssessmentPeriod | None:
