@@ -2,7 +2,7 @@
 `servplan sample --offices 2000 --periods 20`, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/scale.py [--offices 2000] [--periods 20] [--runs 7] [--no-postgres]
-        [--only sqlite|postgres] [--reuse] [--write docs/benchmarks.md]
+        [--only sqlite|postgres] [--reuse] [--rows TEXT] [--write docs/benchmarks.md]
 
 Each database is measured in its own child process: an SQLite file under /tmp
 (/tmp/servplan_bench.sqlite3) and the PostgreSQL database servplan_bench at 127.0.0.1, both
@@ -95,7 +95,9 @@ def prepare(offices: int, periods: int, reuse: bool) -> float | None:
     return time.perf_counter() - start
 
 
-def measure(database_url: str, offices: int, periods: int, runs: int, reuse: bool) -> dict:
+def measure(
+    database_url: str, offices: int, periods: int, runs: int, reuse: bool, rows_like: str = ""
+) -> dict:
     bootstrap(database_url)
     generation = prepare(offices, periods, reuse)
     from django.contrib.auth import get_user_model
@@ -133,6 +135,8 @@ def measure(database_url: str, offices: int, periods: int, runs: int, reuse: boo
 
     rows = {}
     for label, who, url in requests(f"/assessments/{a.pk}/history/"):
+        if rows_like not in label:
+            continue
         size = len(get(who, url).content)  # warm-up
         walls = []
         for _ in range(runs):
@@ -180,7 +184,7 @@ def child(kind: str, args) -> None:
             if not exists or not args.reuse:
                 conn.execute(f'CREATE DATABASE "{PG_NAME}"')
         url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-    print(json.dumps(measure(url, args.offices, args.periods, args.runs, args.reuse)))
+    print(json.dumps(measure(url, args.offices, args.periods, args.runs, args.reuse, args.rows)))
 
 
 def run_child(kind: str, args) -> dict | None:
@@ -188,6 +192,8 @@ def run_child(kind: str, args) -> dict | None:
     command += ["--offices", str(args.offices), "--periods", str(args.periods)]
     if args.reuse:
         command.append("--reuse")
+    if args.rows:
+        command += ["--rows", args.rows]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     if done.returncode != 0:
         print(f"{kind}: failed", file=sys.stderr)
@@ -267,6 +273,9 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="measure one database")
     parser.add_argument(
         "--reuse", action="store_true", help="keep a sample of that size from an earlier run"
+    )
+    parser.add_argument(
+        "--rows", default="", help="measure only the requests whose label holds this text"
     )
     parser.add_argument("--write", help="write the results as Markdown to this file")
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)

@@ -1,5 +1,5 @@
 """search/ (text, public, staff) and the search pages and API: Chinese without spaces, on SQLite
-(FTS5 trigram) and PostgreSQL (pg_trgm), 2-character terms, highlighting that escapes the rest,
+(FTS5 trigram) and PostgreSQL (pg_trgm), 2-character terms (the character index), highlighting that escapes the rest,
 and nothing found that is not public (or, signed in, that the person may not see)."""
 
 import pytest
@@ -126,9 +126,11 @@ def test_the_seeds_are_found_with_three_four_and_two_characters(seeds):
     assert any("電子<mark>帳單</mark>" in h.snippet for h in hits)
 
 
-@pytest.mark.parametrize("query", ["電子帳單", "帳單", "無障礙", "app", "1", "電子 帳單", "問券"])
+@pytest.mark.parametrize(
+    "query", ["電子帳單", "帳單", "無障礙", "app", "1", "電子 帳單", "問券", "、", "子帳", "ap"]
+)
 def test_search_finds_exactly_the_passages_that_hold_every_term(seeds, query):
-    """The index (trigram or LIKE) agrees with reading every passage."""
+    """The index (trigram, characters or LIKE) agrees with reading every passage."""
     words = terms(query)
     expected = {d.pk for d in SearchDocument.objects.all() if all(w in d.body for w in words)}
     assert expected or query == "1"
@@ -152,9 +154,9 @@ def test_every_filter_narrows_the_search(seeds):
 # ---- the index follows publication ---------------------------------------------------------
 
 
-def _fts_rows() -> int:
+def _fts_rows(table: str = search.FTS_TABLE) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE}")
+        cursor.execute(f"SELECT count(*) FROM {table}")
         return cursor.fetchone()[0]
 
 
@@ -163,13 +165,15 @@ def test_passages_are_written_at_publication_and_deleted_when_taken_down(make, h
     a = published_results(make, hq, "達成電子帳單目標")
     assert SearchDocument.objects.filter(kind="plan").count() > 0
     assert SearchDocument.objects.filter(kind="results").count() > 0
-    if connection.vendor == "sqlite":  # the triggers keep the FTS5 table in step
+    if connection.vendor == "sqlite":  # the triggers keep the FTS5 tables in step
         assert _fts_rows() == SearchDocument.objects.count()
+        assert _fts_rows(search.CHARS_TABLE) == SearchDocument.objects.count()
     unpublish_plan(plan=plan, user=None, reason="撤下")
     unpublish_results(assessment=a, user=hq, reason="撤下")
     assert not SearchDocument.objects.exists()
     if connection.vendor == "sqlite":
         assert _fts_rows() == 0
+        assert _fts_rows(search.CHARS_TABLE) == 0
     assert found("電子帳單").count == 0
 
 
@@ -186,6 +190,37 @@ def test_postgresql_serves_the_search_from_the_trigram_index(make, no_render):
         cursor.execute("RESET enable_seqscan")
         cursor.execute("RESET enable_indexscan")
     assert "Bitmap Index Scan on public_searchdocument_body_trgm" in plan
+
+
+def test_two_characters_are_found_as_written_and_not_across_punctuation(make, no_render):
+    """The character index skips punctuation (「帳，單」 is its 帳 then 單); LIKE decides."""
+    published_plan(make, "寄送紙本帳，單獨處理")
+    assert found("帳，").count == 1
+    assert found("帳單").count == 0
+    SearchDocument.objects.update(body=fold("推廣電子帳單"))  # the update trigger re-indexes
+    assert found("帳單").count == SearchDocument.objects.count()
+    assert found("帳，").count == 0
+
+
+def test_the_character_index_answers_two_characters(make, no_render):
+    published_plan(make, "推廣電子帳單服務")
+    qs = search.matching(terms("帳單"))
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            sql, params = qs.query.sql_with_params()
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert f"{search.CHARS_TABLE} VIRTUAL TABLE INDEX" in plan
+        assert "SCAN public_searchdocument " not in plan + " "
+        return
+    # As for the trigram index: a handful of rows, so the planner is left only the index.
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        plan = qs.explain()
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
+    assert "Bitmap Index Scan on public_searchdocument_body_chars" in plan
 
 
 @pytest.mark.parametrize("how", ["unpublished", "reopened", "release withdrawn"])

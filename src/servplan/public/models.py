@@ -163,8 +163,9 @@ class SearchDocument(models.Model):
 
     Written when the publication is made and deleted when it is taken down, so what is not
     public is not searchable. `body` is `text` normalised for matching (search.text.fold);
-    the index is on it: pg_trgm's GIN on PostgreSQL, an FTS5 trigram table on SQLite (the
-    migration creates both, per database).
+    the indexes are on it: pg_trgm's GIN on PostgreSQL, an FTS5 trigram table on SQLite, and
+    for terms under three characters one of single characters on each (migrations 0002 and
+    0003 create them, per database).
     """
 
     kind = models.CharField(max_length=10, choices=SearchKind.choices)

@@ -1,7 +1,7 @@
 """Matching Chinese text without words: folding, query terms and highlighted snippets.
 
 Chinese has no spaces, so a term is matched as a substring (trigram indexes find those of
-three characters or more; shorter ones are matched by LIKE). Text and terms are folded the
+three characters or more; shorter ones an index of single characters, then LIKE). Text and terms are folded the
 same way, character by character (NFKC, then case folding), so 「ＡＰＰ」 finds 「app」 and a
 full-width digit its half-width form; folding per character keeps a map back to the text as
 written, for marking the match in it.
