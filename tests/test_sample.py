@@ -26,12 +26,23 @@ def snapshot() -> dict:
         ),
         "cells": list(
             CellScore.objects.filter(assessment__office__in=sample_offices())
-            .order_by("assessment__office__code", "assessment__roc_year", "cell_id")
+            .order_by(
+                "assessment__office__code",
+                "assessment__roc_year",
+                "assessment__start_month",
+                "cell_id",
+            )
             .values_list("score", "review_score", "narrative")
         ),
         "signoffs": list(
             SignOff.objects.filter(assessment__office__in=sample_offices())
-            .order_by("assessment__office__code", "assessment__roc_year", "at")
+            .order_by(
+                "assessment__office__code",
+                "assessment__roc_year",
+                "assessment__start_month",
+                "at",
+                "position",
+            )
             .values_list("role", "decision", "at", "signer_name")
         ),
         "plans": list(
@@ -41,7 +52,7 @@ def snapshot() -> dict:
         ),
         "search": list(
             SearchDocument.objects.filter(office__in=sample_offices())
-            .order_by("office__code", "kind", "position")
+            .order_by("office__code", "kind", "position", "part", "text")
             .values_list("part", "text")
         ),
     }
