@@ -100,13 +100,18 @@ def units_of(cells: list[CellRef]) -> list[Unit]:
 def unit_value(p: Projection, unit: Unit, measure: str) -> tuple[Decimal | None, str]:
     """The unit's points for one measure, or None with the reason: a cell nothing maps onto
     (not comparable) or a score still missing (HQ has not reviewed it yet)."""
+    # One pass, no generators: the comparison asks this for every office and column.
     scores = p.scores(measure)
-    if any(c.id not in scores for c in unit.cells):
-        return None, NOT_COMPARABLE
-    values = [scores[c.id] for c in unit.cells]
-    if any(v is None for v in values):
-        return None, PENDING
-    return sum(values, Decimal(0)), ""
+    total, pending = Decimal(0), False
+    for c in unit.cells:
+        if c.id not in scores:
+            return None, NOT_COMPARABLE
+        value = scores[c.id]
+        if value is None:
+            pending = True
+        elif not pending:
+            total += value
+    return (None, PENDING) if pending else (total, "")
 
 
 def unit_percent(p: Projection, unit: Unit, measure: str) -> tuple[Decimal | None, Decimal]:
@@ -213,15 +218,42 @@ class Entry:
         return str(MISSING_LABELS.get(self.missing, ""))
 
 
+class Columns:
+    """Each column's figures over every office compared, worked out the first time a page,
+    the API or an export asks for that column: the values of all the rows (the summary and
+    the ranks are over all of them), then an entry for each row shown."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self._done: dict[tuple[str, str], tuple[list, stats.Summary, dict[int, int]]] = {}
+
+    def column(self, unit: Unit, measure: str) -> tuple[list, stats.Summary, dict[int, int]]:
+        key = (unit.key, measure)
+        if key not in self._done:
+            values = [unit_value(r.projection, unit, measure) for r in self.rows]
+            numbers = {i: v for i, (v, _) in enumerate(values)}
+            self._done[key] = (values, stats.summarize(numbers.values()), stats.ranks(numbers))
+        return self._done[key]
+
+    def entry(self, index: int, unit: Unit, measure: str) -> Entry:
+        values, summary, ranked = self.column(unit, measure)
+        value, missing = values[index]
+        return Entry(value, ranked.get(index), stats.gap(value, summary.median), missing)
+
+    def summary(self, unit: Unit, measure: str) -> stats.Summary:
+        return self.column(unit, measure)[1]
+
+
 @dataclass
 class Row:
     office: Office
     assessment: Assessment
     projection: Projection
-    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    index: int = 0  # the row's place among all the rows compared
+    columns: Columns | None = None
 
     def entry(self, unit: Unit, measure: str) -> Entry:
-        return self.entries[(unit.key, measure)]
+        return self.columns.entry(self.index, unit, measure)
 
 
 @dataclass
@@ -230,7 +262,7 @@ class Comparison:
     target: list[CellRef]
     units: list[Unit]
     rows: list[Row]
-    stats: dict[tuple[str, str], stats.Summary]
+    columns: Columns
     not_included: list[tuple[Office, str]]  # active offices whose record has not reached HQ
     released: bool
 
@@ -246,7 +278,7 @@ class Comparison:
         raise Http404("找不到此評分項目")
 
     def summary(self, unit: Unit, measure: str) -> stats.Summary:
-        return self.stats[(unit.key, measure)]
+        return self.columns.summary(unit, measure)
 
     @property
     def incomplete(self) -> list[Row]:
@@ -254,34 +286,36 @@ class Comparison:
         return [r for r in self.rows if not r.projection.complete]
 
 
-def fill_entries(rows: list[Row], units: list[Unit]) -> dict[tuple[str, str], stats.Summary]:
-    """Each row's entry per unit and measure, and each column's summary."""
-    summaries = {}
-    for unit in units:
-        for measure in MEASURES:
-            values = {id(r): unit_value(r.projection, unit, measure) for r in rows}
-            numbers = {k: v for k, (v, _) in values.items()}
-            summary = stats.summarize(numbers.values())
-            ranked = stats.ranks(numbers)
-            for r in rows:
-                value, missing = values[id(r)]
-                r.entries[(unit.key, measure)] = Entry(
-                    value, ranked.get(id(r)), stats.gap(value, summary.median), missing
-                )
-            summaries[(unit.key, measure)] = summary
-    return summaries
+# What a row shows of its assessment, office and rubric: thousands of rows are read whole
+# for the statistics, so nothing more (the pages, API and exports use no other field).
+ROW_FIELDS = (
+    "status",
+    "office_id",
+    "rubric_id",
+    "roc_year",
+    "start_month",
+    "end_month",
+    "office__name",
+    "office__code",
+    "office__position",
+    "rubric__title",
+    "rubric__status",
+    "rubric__version",
+)
 
 
 def build_comparison(period: AssessmentPeriod, *, user) -> Comparison:
     """The period's comparison on its own rubric, in eight queries."""
     target = rubric_cells(period.rubric_id)
     units = units_of(target)
-    assessments = list(reached_hq(user, **period.period.as_dict()))
+    assessments = list(reached_hq(user, **period.period.as_dict()).only(*ROW_FIELDS))
     scored = load_scored(assessments, narratives=False)
     projections = project_all(scored, period.rubric_id, target)
     rows = [Row(s.assessment.office, s.assessment, projections[s.assessment.pk]) for s in scored]
     rows.sort(key=lambda r: (r.office.position, r.office.name))
-    summaries = fill_entries(rows, units)
+    columns = Columns(rows)
+    for index, r in enumerate(rows):
+        r.index, r.columns = index, columns
     compared = {r.office.pk for r in rows}
     statuses = dict(
         Assessment.objects.filter(**period.period.as_dict()).values_list("office_id", "status")
@@ -292,7 +326,7 @@ def build_comparison(period: AssessmentPeriod, *, user) -> Comparison:
         if o.pk not in compared
     ]
     released = ReviewRelease.objects.filter(**period.period.as_dict()).exists()
-    return Comparison(period, target, units, rows, summaries, not_included, released)
+    return Comparison(period, target, units, rows, columns, not_included, released)
 
 
 # ---- one office over time -----------------------------------------------------------------
