@@ -231,8 +231,8 @@ class Columns:
         key = (unit.key, measure)
         if key not in self._done:
             values = [unit_value(r.projection, unit, measure) for r in self.rows]
-            numbers = {i: v for i, (v, _) in enumerate(values)}
-            self._done[key] = (values, stats.summarize(numbers.values()), stats.ranks(numbers))
+            summary, ranked = stats.summarize_and_rank({i: v for i, (v, _) in enumerate(values)})
+            self._done[key] = (values, summary, ranked)
         return self._done[key]
 
     def entry(self, index: int, unit: Unit, measure: str) -> Entry:
