@@ -223,14 +223,16 @@ class Columns:
     the API or an export asks for that column: the values of all the rows (the summary and
     the ranks are over all of them), then an entry for each row shown."""
 
-    def __init__(self, rows: list[Row]) -> None:
-        self.rows = rows
+    def __init__(self, projections: list[Projection]) -> None:
+        # The rows' projections, not the rows: rows point here, and a cycle would leave
+        # thousands of them to the garbage collector's full passes (~90 ms a request).
+        self.projections = projections
         self._done: dict[tuple[str, str], tuple[list, stats.Summary, dict[int, int]]] = {}
 
     def column(self, unit: Unit, measure: str) -> tuple[list, stats.Summary, dict[int, int]]:
         key = (unit.key, measure)
         if key not in self._done:
-            values = [unit_value(r.projection, unit, measure) for r in self.rows]
+            values = [unit_value(p, unit, measure) for p in self.projections]
             summary, ranked = stats.summarize_and_rank({i: v for i, (v, _) in enumerate(values)})
             self._done[key] = (values, summary, ranked)
         return self._done[key]
@@ -313,7 +315,7 @@ def build_comparison(period: AssessmentPeriod, *, user) -> Comparison:
     projections = project_all(scored, period.rubric_id, target)
     rows = [Row(s.assessment.office, s.assessment, projections[s.assessment.pk]) for s in scored]
     rows.sort(key=lambda r: (r.office.position, r.office.name))
-    columns = Columns(rows)
+    columns = Columns([r.projection for r in rows])
     for index, r in enumerate(rows):
         r.index, r.columns = index, columns
     statuses = dict(
