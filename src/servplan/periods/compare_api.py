@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Router
 
 from servplan.api_schemas import Out, answers
-from servplan.core.listing import paginate
+from servplan.core.listing import page_window, paginate
 from servplan.core.scores import to_json_number
 from servplan.periods.aids import EXPLAIN, build_aids
 from servplan.periods.api import _hq_period
@@ -115,6 +115,8 @@ def period_comparison(request, slug: str):
         }
 
     # A page of offices (`limit`, `offset`); ranks, gaps and `stats` stay over all of them.
+    limit, offset = page_window(request)
+    c.show(c.rows[offset : offset + limit])
     page = paginate(request, c.rows, item)
     return {
         "period": _period(c.period),

@@ -57,6 +57,7 @@ def comparison(request, slug: str):
     units = c.level(level)
     # A page of offices; their ranks, the medians and the heat map's shades stay over all.
     page = page_of(request, c.rows)
+    c.show([*page, *c.incomplete])
     return render(
         request,
         "periods/comparison.html",

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import pgettext_lazy
 
@@ -140,15 +142,22 @@ class Scored:
 
 
 def load_scored(
-    assessments: list[Assessment], *, cells: set[int] | None = None, narratives: bool = True
+    assessments: list[Assessment],
+    *,
+    cells: set[int] | None = None,
+    narratives: bool = True,
+    among: QuerySet | None = None,
 ) -> list[Scored]:
     """Each assessment with its cell scores (only `cells`, if given), in one query (two
     without `narratives`: then only the scores are read, not the CellScore rows, and the
-    rubric cells once each; the comparison of thousands of offices needs no more)."""
+    rubric cells once each; the comparison of thousands of offices needs no more).
+    `among`, the query that listed `assessments`, selects their scores as a subquery: on
+    PostgreSQL thousands of ids in an IN list take four times as long."""
     by_id = {a.pk: Scored(a) for a in assessments}
     if not by_id:
         return []
-    qs = CellScore.objects.filter(assessment_id__in=list(by_id))
+    ids = list(by_id) if among is None else among.order_by().values("pk")
+    qs = CellScore.objects.filter(assessment_id__in=ids)
     if cells is not None:
         qs = qs.filter(cell_id__in=list(cells))
     if narratives:
@@ -166,7 +175,8 @@ def load_scored(
             )
         }
         for assessment_id, cell_id, score, review in rows:
-            s = by_id[assessment_id]
+            if (s := by_id.get(assessment_id)) is None:
+                continue  # reached HQ between the two queries
             s.cells.append(refs[cell_id])
             s.scores[cell_id] = (score, review)
     for s in by_id.values():
@@ -246,13 +256,49 @@ class Columns:
         return self.column(unit, measure)[1]
 
 
+class Listed(NamedTuple):
+    """What the statistics need of an assessment: thousands are read as these plain values."""
+
+    pk: int
+    rubric_id: int
+
+
+class Records:
+    """The rows' assessments with their office and rubric, read when first shown: a page
+    reads its own rows (`read`), anything else asking for a row reads them all, in one
+    query either way."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+        self.loaded: dict[int, Assessment] = {}
+
+    def read(self, ids: list[int]) -> None:
+        wanted = [pk for pk in ids if pk not in self.loaded]
+        if wanted:
+            found = Assessment.objects.filter(pk__in=wanted).select_related("office", "rubric")
+            self.loaded |= {a.pk: a for a in found.only(*ROW_FIELDS)}
+
+    def get(self, pk: int) -> Assessment:
+        if pk not in self.loaded:
+            self.read(self.ids)
+        return self.loaded[pk]
+
+
 @dataclass
 class Row:
-    office: Office
-    assessment: Assessment
+    assessment_id: int
     projection: Projection
-    index: int = 0  # the row's place among all the rows compared
-    columns: Columns | None = None
+    index: int  # the row's place among all the rows compared
+    columns: Columns
+    records: Records
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.records.get(self.assessment_id)
+
+    @property
+    def office(self) -> Office:
+        return self.assessment.office
 
     def entry(self, unit: Unit, measure: str) -> Entry:
         return self.columns.entry(self.index, unit, measure)
@@ -265,6 +311,7 @@ class Comparison:
     units: list[Unit]
     rows: list[Row]
     columns: Columns
+    records: Records
     not_included: list[tuple[Office, str]]  # active offices whose record has not reached HQ
     released: bool
 
@@ -281,6 +328,11 @@ class Comparison:
 
     def summary(self, unit: Unit, measure: str) -> stats.Summary:
         return self.columns.summary(unit, measure)
+
+    def show(self, rows: list[Row]) -> list[Row]:
+        """`rows` with their assessments, offices and rubrics read (one query)."""
+        self.records.read([r.assessment_id for r in rows])
+        return rows
 
     @property
     def incomplete(self) -> list[Row]:
@@ -310,14 +362,19 @@ def build_comparison(period: AssessmentPeriod, *, user) -> Comparison:
     """The period's comparison on its own rubric, in eight queries."""
     target = rubric_cells(period.rubric_id)
     units = units_of(target)
-    assessments = list(reached_hq(user, **period.period.as_dict()).only(*ROW_FIELDS))
-    scored = load_scored(assessments, narratives=False)
+    # Plain values, sorted as the offices are listed; rows' records are read when shown.
+    among = reached_hq(user, **period.period.as_dict())
+    listed = sorted(among.values_list("office__position", "office__name", "pk", "rubric_id"))
+    scored = load_scored(
+        [Listed(pk, rubric) for *_, pk, rubric in listed], narratives=False, among=among
+    )
     projections = project_all(scored, period.rubric_id, target)
-    rows = [Row(s.assessment.office, s.assessment, projections[s.assessment.pk]) for s in scored]
-    rows.sort(key=lambda r: (r.office.position, r.office.name))
-    columns = Columns([r.projection for r in rows])
-    for index, r in enumerate(rows):
-        r.index, r.columns = index, columns
+    columns = Columns([projections[s.assessment.pk] for s in scored])
+    records = Records([s.assessment.pk for s in scored])
+    rows = [
+        Row(s.assessment.pk, projections[s.assessment.pk], index, columns, records)
+        for index, s in enumerate(scored)
+    ]
     statuses = dict(
         Assessment.objects.filter(**period.period.as_dict()).values_list("office_id", "status")
     )
@@ -328,7 +385,7 @@ def build_comparison(period: AssessmentPeriod, *, user) -> Comparison:
         for o in active_offices().exclude(pk__in=compared)
     ]
     released = ReviewRelease.objects.filter(**period.period.as_dict()).exists()
-    return Comparison(period, target, units, rows, columns, not_included, released)
+    return Comparison(period, target, units, rows, columns, records, not_included, released)
 
 
 # ---- one office over time -----------------------------------------------------------------
