@@ -237,23 +237,30 @@ class Columns:
         # The rows' projections, not the rows: rows point here, and a cycle would leave
         # thousands of them to the garbage collector's full passes (~90 ms a request).
         self.projections = projections
-        self._done: dict[tuple[str, str], tuple[list, stats.Summary, dict[int, int]]] = {}
+        self._done: dict[tuple[str, str], tuple[list, list, stats.Summary, dict[int, int]]] = {}
 
-    def column(self, unit: Unit, measure: str) -> tuple[list, stats.Summary, dict[int, int]]:
+    def column(self, unit: Unit, measure: str) -> tuple[list, list, stats.Summary, dict]:
+        """(values, why each missing one is, summary, ranks by row index)."""
         key = (unit.key, measure)
         if key not in self._done:
-            values = [unit_value(p, unit, measure) for p in self.projections]
-            summary, ranked = stats.summarize_and_rank({i: v for i, (v, _) in enumerate(values)})
-            self._done[key] = (values, summary, ranked)
+            # Two flat lists, not a (value, reason) pair per office: tens of thousands of
+            # live tuples would set off the garbage collector's full passes.
+            values, missing = [], []
+            for p in self.projections:
+                value, why = unit_value(p, unit, measure)
+                values.append(value)
+                missing.append(why)
+            summary, ranked = stats.summarize_and_rank(dict(enumerate(values)))
+            self._done[key] = (values, missing, summary, ranked)
         return self._done[key]
 
     def entry(self, index: int, unit: Unit, measure: str) -> Entry:
-        values, summary, ranked = self.column(unit, measure)
-        value, missing = values[index]
-        return Entry(value, ranked.get(index), stats.gap(value, summary.median), missing)
+        values, missing, summary, ranked = self.column(unit, measure)
+        value = values[index]
+        return Entry(value, ranked.get(index), stats.gap(value, summary.median), missing[index])
 
     def summary(self, unit: Unit, measure: str) -> stats.Summary:
-        return self.column(unit, measure)[1]
+        return self.column(unit, measure)[2]
 
 
 class Listed(NamedTuple):
