@@ -56,6 +56,26 @@ def test_the_comparison_is_the_pages(world, api):
     }
 
 
+def test_the_comparison_comes_a_page_at_a_time_ranked_over_all(world, api):
+    client = api(world["hq"])
+    url = f"/api/periods/{world['period'].slug}/comparison/"
+    first = client.get(f"{url}?limit=1").json()
+    assert first["count"] == 2 and [i["office"] for i in first["items"]] == ["介面甲區營業處"]
+    assert first["next"] == f"{url}?limit=1&offset=1"
+    second = client.get(first["next"]).json()
+    assert second["next"] is None
+    [item] = second["items"]
+    assert item["office"] == "介面乙區營業處"
+    assert item["scores"]["total"]["self"] == {
+        "value": 11.5,
+        "rank": 2,
+        "gap": -2.25,
+        "missing": None,
+    }
+    assert second["stats"]["total"]["self"]["n"] == 2
+    assert client.get(f"{url}?limit=0").status_code == 400
+
+
 def test_the_aids_name_their_rules(world, api):
     body = api(world["hq"]).get(f"/api/periods/{world['period'].slug}/aids/").json()
     assert set(body["explanations"]) == {

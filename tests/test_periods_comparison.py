@@ -146,6 +146,23 @@ def test_the_page_shows_each_office_with_rank_gap_and_the_median_and_spread(worl
     ET.fromstring(text[text.index("<svg") : text.index("</svg>") + 6])
 
 
+def test_the_page_shows_a_page_of_offices_ranked_among_all(world, as_user, monkeypatch):
+    monkeypatch.setattr("servplan.core.listing.PAGE_SIZE", 2)
+    url = reverse("period-comparison", args=[world["period"].slug])
+    text = as_user(world["hq"]).get(url, {"level": "dimension", "page": 2}).text
+    table = text[text.index('<table id="comparison"') : text.index("</table>")]
+    codes = {name: o.code for name, o in world["offices"].items()}
+    assert f"office-{codes['比較丙區營業處']}" in table
+    assert f"office-{codes['比較甲區營業處']}" not in table
+    # 丙's 構面1 (9 + 7 = 16) is third of all three offices, below 甲's and 乙's 18.
+    assert '<strong>16</strong><br><span class="meta">第 3 名' in table
+    foot = table[table.index("<tfoot>") :]
+    assert '<td class="num">18</td>' in foot  # the median of all three, not of the page
+    assert "第 2 頁，共 2 頁（3 筆）" in text and "?level=dimension&amp;page=1" in text
+    heatmap = text[text.index("<svg") : text.index("</svg>")]
+    assert "比較丙區營業處" in heatmap and "比較甲區營業處" not in heatmap
+
+
 def test_a_bad_choice_is_a_400_naming_it(world, as_user):
     client = as_user(world["hq"])
     url = reverse("period-comparison", args=[world["period"].slug])

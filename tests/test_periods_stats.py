@@ -60,6 +60,13 @@ def test_missing_values_count_nowhere(values):
     assert set(ranked) == {i for i, v in enumerate(values) if v is not None}
 
 
+@given(st.lists(st.one_of(st.none(), score), max_size=30))
+def test_summarize_and_rank_is_summarize_and_ranks(values):
+    summary, ranked = stats.summarize_and_rank(dict(enumerate(values)))
+    assert summary == stats.summarize(values)
+    assert ranked == stats.ranks(dict(enumerate(values)))
+
+
 @given(scores)
 def test_ranks_go_highest_first_and_ties_share_the_better_rank(values):
     ranked = stats.ranks(dict(enumerate(values)))

@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Router
 
 from servplan.api_schemas import Out, answers
+from servplan.core.listing import page_window, paginate
 from servplan.core.scores import to_json_number
 from servplan.periods.aids import EXPLAIN, build_aids
 from servplan.periods.api import _hq_period
@@ -60,6 +61,15 @@ def _summary(s) -> dict:
     }
 
 
+def _entry(e) -> dict:
+    return {
+        "value": _dec(e.value),
+        "rank": e.rank,
+        "gap": _dec(e.gap),
+        "missing": e.missing or None,
+    }
+
+
 def _period(p) -> dict:
     return {
         "slug": p.slug,
@@ -88,32 +98,26 @@ def _comparable(projection) -> dict:
 def period_comparison(request, slug: str):
     """Offices × units (every cell `c<dimension>-<item>`, dimension `d<n>`, item `i<n>` and
     the `total`): each office's self-score and HQ's review, rank and gap to the median, how
-    much of it was comparable; per unit and measure the mean, median and spread."""
+    much of it was comparable; per unit and measure the mean, median and spread. `items` is
+    a page of offices (`limit`, `offset`, `next` as every list); ranks, gaps and `stats` are
+    over all the offices compared (`count`)."""
     c = build_comparison(_hq_period(request, slug), user=request.user)
-    items = []
-    for r in c.rows:
-        scores = {}
-        for u in c.units:
-            scores[u.key] = {}
-            for m in MEASURES:
-                e = r.entry(u, m)
-                scores[u.key][m] = {
-                    "value": _dec(e.value),
-                    "rank": e.rank,
-                    "gap": _dec(e.gap),
-                    "missing": e.missing or None,
-                }
-        items.append(
-            {
-                "office": r.office.name,
-                "office_code": r.office.code,
-                "assessment": r.assessment.pk,
-                "status": r.assessment.status,
-                "rubric": {"id": r.assessment.rubric_id, "title": str(r.assessment.rubric)},
-                "comparable": _comparable(r.projection),
-                "scores": scores,
-            }
-        )
+
+    def item(r) -> dict:
+        return {
+            "office": r.office.name,
+            "office_code": r.office.code,
+            "assessment": r.assessment.pk,
+            "status": r.assessment.status,
+            "rubric": {"id": r.assessment.rubric_id, "title": str(r.assessment.rubric)},
+            "comparable": _comparable(r.projection),
+            "scores": {u.key: {m: _entry(r.entry(u, m)) for m in MEASURES} for u in c.units},
+        }
+
+    # A page of offices (`limit`, `offset`); ranks, gaps and `stats` stay over all of them.
+    limit, offset = page_window(request)
+    c.show(c.rows[offset : offset + limit])
+    page = paginate(request, c.rows, item)
     return {
         "period": _period(c.period),
         "released": c.released,
@@ -126,9 +130,7 @@ def period_comparison(request, slug: str):
             {"office": o.name, "office_code": o.code, "status": str(status)}
             for o, status in c.not_included
         ],
-        "items": items,
-        "count": len(items),
-        "next": None,
+        **page,
     }
 
 

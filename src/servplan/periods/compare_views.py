@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from servplan.core.errors import DomainError
+from servplan.core.listing import page_of
 from servplan.documents.views import file_response
 from servplan.offices.models import Office
 from servplan.periods import tables
@@ -54,6 +55,9 @@ def _comparison(request, slug: str):
 def comparison(request, slug: str):
     c, level, measure = _comparison(request, slug)
     units = c.level(level)
+    # A page of offices; their ranks, the medians and the heat map's shades stay over all.
+    page = page_of(request, c.rows)
+    c.show([*page, *c.incomplete])
     return render(
         request,
         "periods/comparison.html",
@@ -66,9 +70,10 @@ def comparison(request, slug: str):
             "levels": LEVELS,
             "measures": MEASURES,
             "units": units,
-            "rows": [(r, [r.entry(u, measure) for u in units]) for r in c.rows],
+            "page": page,
+            "rows": [(r, [r.entry(u, measure) for u in units]) for r in page],
             "summaries": [c.summary(u, measure) for u in units],
-            "heatmap": mark_safe(tables.heatmap_svg(c, level, measure)),  # noqa: S308 (texts escaped)
+            "heatmap": mark_safe(tables.heatmap_svg(c, level, measure, list(page))),  # noqa: S308 (texts escaped)
         },
     )
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import pgettext_lazy
 
@@ -100,13 +102,18 @@ def units_of(cells: list[CellRef]) -> list[Unit]:
 def unit_value(p: Projection, unit: Unit, measure: str) -> tuple[Decimal | None, str]:
     """The unit's points for one measure, or None with the reason: a cell nothing maps onto
     (not comparable) or a score still missing (HQ has not reviewed it yet)."""
+    # One pass, no generators: the comparison asks this for every office and column.
     scores = p.scores(measure)
-    if any(c.id not in scores for c in unit.cells):
-        return None, NOT_COMPARABLE
-    values = [scores[c.id] for c in unit.cells]
-    if any(v is None for v in values):
-        return None, PENDING
-    return sum(values, Decimal(0)), ""
+    total, pending = Decimal(0), False
+    for c in unit.cells:
+        if c.id not in scores:
+            return None, NOT_COMPARABLE
+        value = scores[c.id]
+        if value is None:
+            pending = True
+        elif not pending:
+            total += value
+    return (None, PENDING) if pending else (total, "")
 
 
 def unit_percent(p: Projection, unit: Unit, measure: str) -> tuple[Decimal | None, Decimal]:
@@ -135,15 +142,22 @@ class Scored:
 
 
 def load_scored(
-    assessments: list[Assessment], *, cells: set[int] | None = None, narratives: bool = True
+    assessments: list[Assessment],
+    *,
+    cells: set[int] | None = None,
+    narratives: bool = True,
+    among: QuerySet | None = None,
 ) -> list[Scored]:
     """Each assessment with its cell scores (only `cells`, if given), in one query (two
     without `narratives`: then only the scores are read, not the CellScore rows, and the
-    rubric cells once each; the comparison of thousands of offices needs no more)."""
+    rubric cells once each; the comparison of thousands of offices needs no more).
+    `among`, the query that listed `assessments`, selects their scores as a subquery: on
+    PostgreSQL thousands of ids in an IN list take four times as long."""
     by_id = {a.pk: Scored(a) for a in assessments}
     if not by_id:
         return []
-    qs = CellScore.objects.filter(assessment_id__in=list(by_id))
+    ids = list(by_id) if among is None else among.order_by().values("pk")
+    qs = CellScore.objects.filter(assessment_id__in=ids)
     if cells is not None:
         qs = qs.filter(cell_id__in=list(cells))
     if narratives:
@@ -161,7 +175,8 @@ def load_scored(
             )
         }
         for assessment_id, cell_id, score, review in rows:
-            s = by_id[assessment_id]
+            if (s := by_id.get(assessment_id)) is None:
+                continue  # reached HQ between the two queries
             s.cells.append(refs[cell_id])
             s.scores[cell_id] = (score, review)
     for s in by_id.values():
@@ -213,15 +228,87 @@ class Entry:
         return str(MISSING_LABELS.get(self.missing, ""))
 
 
+class Columns:
+    """Each column's figures over every office compared, worked out the first time a page,
+    the API or an export asks for that column: the values of all the rows (the summary and
+    the ranks are over all of them), then an entry for each row shown."""
+
+    def __init__(self, projections: list[Projection]) -> None:
+        # The rows' projections, not the rows: rows point here, and a cycle would leave
+        # thousands of them to the garbage collector's full passes (~90 ms a request).
+        self.projections = projections
+        self._done: dict[tuple[str, str], tuple[list, list, stats.Summary, dict[int, int]]] = {}
+
+    def column(self, unit: Unit, measure: str) -> tuple[list, list, stats.Summary, dict]:
+        """(values, why each missing one is, summary, ranks by row index)."""
+        key = (unit.key, measure)
+        if key not in self._done:
+            # Two flat lists, not a (value, reason) pair per office: tens of thousands of
+            # live tuples would set off the garbage collector's full passes.
+            values, missing = [], []
+            for p in self.projections:
+                value, why = unit_value(p, unit, measure)
+                values.append(value)
+                missing.append(why)
+            summary, ranked = stats.summarize_and_rank(dict(enumerate(values)))
+            self._done[key] = (values, missing, summary, ranked)
+        return self._done[key]
+
+    def entry(self, index: int, unit: Unit, measure: str) -> Entry:
+        values, missing, summary, ranked = self.column(unit, measure)
+        value = values[index]
+        return Entry(value, ranked.get(index), stats.gap(value, summary.median), missing[index])
+
+    def summary(self, unit: Unit, measure: str) -> stats.Summary:
+        return self.column(unit, measure)[2]
+
+
+class Listed(NamedTuple):
+    """What the statistics need of an assessment: thousands are read as these plain values."""
+
+    pk: int
+    rubric_id: int
+
+
+class Records:
+    """The rows' assessments with their office and rubric, read when first shown: a page
+    reads its own rows (`read`), anything else asking for a row reads them all, in one
+    query either way."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+        self.loaded: dict[int, Assessment] = {}
+
+    def read(self, ids: list[int]) -> None:
+        wanted = [pk for pk in ids if pk not in self.loaded]
+        if wanted:
+            found = Assessment.objects.filter(pk__in=wanted).select_related("office", "rubric")
+            self.loaded |= {a.pk: a for a in found.only(*ROW_FIELDS)}
+
+    def get(self, pk: int) -> Assessment:
+        if pk not in self.loaded:
+            self.read(self.ids)
+        return self.loaded[pk]
+
+
 @dataclass
 class Row:
-    office: Office
-    assessment: Assessment
+    assessment_id: int
     projection: Projection
-    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    index: int  # the row's place among all the rows compared
+    columns: Columns
+    records: Records
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.records.get(self.assessment_id)
+
+    @property
+    def office(self) -> Office:
+        return self.assessment.office
 
     def entry(self, unit: Unit, measure: str) -> Entry:
-        return self.entries[(unit.key, measure)]
+        return self.columns.entry(self.index, unit, measure)
 
 
 @dataclass
@@ -230,7 +317,8 @@ class Comparison:
     target: list[CellRef]
     units: list[Unit]
     rows: list[Row]
-    stats: dict[tuple[str, str], stats.Summary]
+    columns: Columns
+    records: Records
     not_included: list[tuple[Office, str]]  # active offices whose record has not reached HQ
     released: bool
 
@@ -246,7 +334,12 @@ class Comparison:
         raise Http404("找不到此評分項目")
 
     def summary(self, unit: Unit, measure: str) -> stats.Summary:
-        return self.stats[(unit.key, measure)]
+        return self.columns.summary(unit, measure)
+
+    def show(self, rows: list[Row]) -> list[Row]:
+        """`rows` with their assessments, offices and rubrics read (one query)."""
+        self.records.read([r.assessment_id for r in rows])
+        return rows
 
     @property
     def incomplete(self) -> list[Row]:
@@ -254,45 +347,52 @@ class Comparison:
         return [r for r in self.rows if not r.projection.complete]
 
 
-def fill_entries(rows: list[Row], units: list[Unit]) -> dict[tuple[str, str], stats.Summary]:
-    """Each row's entry per unit and measure, and each column's summary."""
-    summaries = {}
-    for unit in units:
-        for measure in MEASURES:
-            values = {id(r): unit_value(r.projection, unit, measure) for r in rows}
-            numbers = {k: v for k, (v, _) in values.items()}
-            summary = stats.summarize(numbers.values())
-            ranked = stats.ranks(numbers)
-            for r in rows:
-                value, missing = values[id(r)]
-                r.entries[(unit.key, measure)] = Entry(
-                    value, ranked.get(id(r)), stats.gap(value, summary.median), missing
-                )
-            summaries[(unit.key, measure)] = summary
-    return summaries
+# What a row shows of its assessment, office and rubric: thousands of rows are read whole
+# for the statistics, so nothing more (the pages, API and exports use no other field).
+ROW_FIELDS = (
+    "status",
+    "office_id",
+    "rubric_id",
+    "roc_year",
+    "start_month",
+    "end_month",
+    "office__name",
+    "office__code",
+    "office__position",
+    "rubric__title",
+    "rubric__status",
+    "rubric__version",
+)
 
 
 def build_comparison(period: AssessmentPeriod, *, user) -> Comparison:
     """The period's comparison on its own rubric, in eight queries."""
     target = rubric_cells(period.rubric_id)
     units = units_of(target)
-    assessments = list(reached_hq(user, **period.period.as_dict()))
-    scored = load_scored(assessments, narratives=False)
+    # Plain values, sorted as the offices are listed; rows' records are read when shown.
+    among = reached_hq(user, **period.period.as_dict())
+    listed = sorted(among.values_list("office__position", "office__name", "pk", "rubric_id"))
+    scored = load_scored(
+        [Listed(pk, rubric) for *_, pk, rubric in listed], narratives=False, among=among
+    )
     projections = project_all(scored, period.rubric_id, target)
-    rows = [Row(s.assessment.office, s.assessment, projections[s.assessment.pk]) for s in scored]
-    rows.sort(key=lambda r: (r.office.position, r.office.name))
-    summaries = fill_entries(rows, units)
-    compared = {r.office.pk for r in rows}
+    columns = Columns([projections[s.assessment.pk] for s in scored])
+    records = Records([s.assessment.pk for s in scored])
+    rows = [
+        Row(s.assessment.pk, projections[s.assessment.pk], index, columns, records)
+        for index, s in enumerate(scored)
+    ]
     statuses = dict(
         Assessment.objects.filter(**period.period.as_dict()).values_list("office_id", "status")
     )
+    # Only the offices left out are read as objects, not the thousands compared.
+    compared = reached_hq(user, **period.period.as_dict()).values("office_id")
     not_included = [
         (o, Status(statuses[o.pk]).label if o.pk in statuses else "尚未建立")
-        for o in active_offices(period)
-        if o.pk not in compared
+        for o in active_offices(period).exclude(pk__in=compared)
     ]
     released = ReviewRelease.objects.filter(**period.period.as_dict()).exists()
-    return Comparison(period, target, units, rows, summaries, not_included, released)
+    return Comparison(period, target, units, rows, columns, records, not_included, released)
 
 
 # ---- one office over time -----------------------------------------------------------------

@@ -145,6 +145,23 @@ def _sum_scaled(values: list[Decimal | None], source_max: Decimal, target_max: D
     return (total * target_max / source_max).quantize(CENT)
 
 
+def _same_cells(
+    scores: dict[int, tuple[Decimal | None, Decimal | None]], cells: list[CellRef]
+) -> Projection:
+    """`project` of an assessment scored on every cell of the target rubric: its own scores,
+    all comparable (the comparison of thousands of offices is mostly these)."""
+    points = sum((c.max for c in cells), Decimal(0))
+    return Projection(
+        same_rubric=True,
+        self_scores={c.id: scores[c.id][0] for c in cells},
+        review_scores={c.id: scores[c.id][1] for c in cells},
+        source_points=points,
+        comparable_source_points=points,
+        target_points=points,
+        comparable_target_points=points,
+    )
+
+
 def project(
     *,
     scores: dict[int, tuple[Decimal | None, Decimal | None]],
@@ -159,6 +176,8 @@ def project(
     scores rescaled to its own maximum (score × its max ÷ the sources' max), and missing as
     soon as one of them is."""
     if mapping is None:
+        if [c.id for c in source] == [c.id for c in target]:
+            return _same_cells(scores, target)
         mapping = {c.id: c.id for c in source}
     sources_of = defaultdict(list)
     result = Projection(same_rubric=all(mapping.get(c.id) == c.id for c in source))

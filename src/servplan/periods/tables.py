@@ -70,8 +70,10 @@ def comparison_rows(c: Comparison, level: str, measure: str) -> list[list]:
     return out
 
 
-def heatmap_svg(c: Comparison, level: str, measure: str) -> str:
-    """Offices × the level's columns, each shaded from the column's lowest to its highest."""
+def heatmap_svg(c: Comparison, level: str, measure: str, rows: list | None = None) -> str:
+    """Offices (`rows`, or all) × the level's columns, each shaded from the column's lowest
+    to its highest among all the offices."""
+    rows = c.rows if rows is None else rows
     units = c.level(level)
     shades = []
     for u in units:
@@ -79,7 +81,7 @@ def heatmap_svg(c: Comparison, level: str, measure: str) -> str:
         low, high = s.minimum, s.maximum
         shades.append((low, high))
     cells = []
-    for r in c.rows:
+    for r in rows:
         line = []
         for u, (low, high) in zip(units, shades, strict=True):
             e = r.entry(u, measure)
@@ -91,7 +93,7 @@ def heatmap_svg(c: Comparison, level: str, measure: str) -> str:
         cells.append(line)
     return charts.heatmap(
         title=f"{c.period.period} {MEASURES[measure]}分數熱度圖",
-        rows=[r.office.name for r in c.rows],
+        rows=[r.office.name for r in rows],
         columns=[u.label for u in units],
         subtitles=[f"{u.max.normalize():f} 分" for u in units],
         cells=cells,
