@@ -41,7 +41,7 @@ from servplan.core.listing import office_regions, page_of
 from servplan.core.parsing import parse_version, parse_whole
 from servplan.core.roc import Period, RocError, parse_period, to_roc_year
 from servplan.offices.access import is_hq, membership
-from servplan.offices.models import Office
+from servplan.offices.models import Office, Role
 from servplan.offices.signing import may_sign
 from servplan.programs.lookups import published_rubrics
 
@@ -68,9 +68,10 @@ STATUS_FILTERS = [
 _STATUS_OF_FILTER = {"returned": Status.DRAFT, "mine": Status.IN_SIGNOFF}
 
 
-def _list_filters(request, assessments):
+def _list_filters(request, assessments, deputy_for: frozenset[Role]):
     """The GET filters (status, period, office and region for HQ) as the form shows them,
-    and the rows (a queryset, or a list for the two filters standing() decides).
+    and the rows (a queryset, or a list for the two filters standing() decides, with the
+    roles the user stands in for: `deputy_for`).
 
     A value that names nothing is ignored (the filter shows 全部), never a 500.
     """
@@ -100,7 +101,6 @@ def _list_filters(request, assessments):
         # Decided in Python by standing(); the status filter above has already narrowed the
         # rows to drafts or chains in progress, which HQ never sees and an office has few of.
         css = "returned" if status == "returned" else None
-        deputy_for = stand_in(request.user)
         rows = [
             a
             for a in rows
@@ -117,9 +117,9 @@ def _list_filters(request, assessments):
 @login_required
 def assessment_list(request):
     assessments = visible_assessments(request.user)
-    chosen, rows = _list_filters(request, assessments)
-    page = page_of(request, rows)
     deputy_for = stand_in(request.user)
+    chosen, rows = _list_filters(request, assessments, deputy_for)
+    page = page_of(request, rows)
     m = membership(request.user)
     office = m.office if m and m.office_id and can_create(request.user, m.office) else None
     periods = (
